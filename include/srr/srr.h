@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SRR_H
+#define SRR_H
+
+/**
+ * @file srr/srr.h
+ * libsrr, the supplier risk register library. Include this one header.
+ */
+
+#include <srr/common.h>
+#include <srr/register.h>
+#include <srr/record.h>
+#include <srr/supplier.h>
+#include <srr/contract.h>
+#include <srr/sla.h>
+#include <srr/log.h>
+
+#endif

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SRR_CLI_H
+#define SRR_CLI_H
+
+/* The srr tool: argument parsing, output and exit codes over libsrr's
+ * public API. Nothing here touches SQLite or GnuTLS directly. */
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <srr/srr.h>
+
+#include "util/json.h"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_PROBLEMS = 1, /* the check ran and found problems */
+	EXIT_USAGE = 2,
+	EXIT_ERROR = 3, /* bad input, not found, database, token, PIN */
+};
+
+struct cli {
+	const char *db;
+	const char *actor;
+	bool json;
+	const char *cmd; /* "supplier add", for messages */
+	struct srr_register *reg;
+};
+
+struct command {
+	const char *name;
+	int (*fn)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+	const char *usage; /* synopsis and options, ends with a newline */
+};
+
+/* Options every command accepts, after the command name too. */
+enum { OPT_DB = 0x1000, OPT_ACTOR, OPT_JSON, OPT_HELP, OPT_FIRST_LOCAL };
+#define COMMON_OPTIONS                                                                             \
+	{ "db", required_argument, NULL, OPT_DB }, { "actor", required_argument, NULL, OPT_ACTOR }, \
+		{ "json", no_argument, NULL, OPT_JSON }, { "help", no_argument, NULL, 'h' }
+
+/* Handle a getopt result shared by all commands. Returns -1 when opt is not
+ * a common option, else an exit code (EXIT_OK to go on, or -2 after
+ * printing help). */
+int cli_common_option(struct cli *cli, const struct command *cmd, int opt, char **argv);
+#define CLI_HELP_SHOWN -2
+
+/* Run a group's subcommand: argv[0] is the group, argv[1] the subcommand. */
+int cli_dispatch(struct cli *cli, const char *group, const struct command *table, size_t n,
+		 int argc, char **argv);
+
+/* Parse options with getopt_long; returns EXIT_OK to go on, or an exit code
+ * to return (CLI_HELP_SHOWN means help was printed: exit 0). */
+int cli_usage_error(struct cli *cli, const struct command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void cli_print_usage(const struct command *cmd, const char *group, bool brief);
+
+/* The register path: --db, $SRR_DB, else ./register.db. */
+const char *cli_db_path(const struct cli *cli);
+/* Open (or create) the register and set the actor. */
+int cli_open(struct cli *cli, bool create);
+/* Report the library's last error and return EXIT_ERROR (or EXIT_USAGE). */
+int cli_fail(struct cli *cli, int rc);
+/* A one-line error that is the user's input, not the library's. */
+int cli_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parse a command that takes only common options and exactly nargs
+ * positional arguments (left at argv[optind]); "what" names them. */
+int cli_parse_plain(struct cli *cli, const struct command *cmd, int argc, char **argv, int nargs,
+		    const char *what);
+
+/* Confirm a change: {"<what>": id} with --json, else "<text> <id>". */
+void cli_done(struct cli *cli, const char *what, const char *id, const char *text);
+
+/* Parse a non-negative integer option strictly. */
+bool cli_parse_uint(const char *s, long long max, long long *out);
+
+/* Growable array of strings from repeated options (argv-borrowed). */
+struct strv {
+	const char **v;
+	size_t n;
+};
+int strv_push(struct strv *sv, const char *s);
+void strv_free(struct strv *sv);
+
+/* Aligned text tables for humans. */
+struct table;
+struct table *table_new(size_t ncols, const char *const *headers);
+void table_row(struct table *t, ...); /* ncols strings (NULL prints "-") */
+void table_print(struct table *t);    /* prints and frees */
+
+/* JSON on stdout. */
+void cli_json_begin(struct cli *cli, struct json *j);
+
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_supplier(struct cli *cli, int argc, char **argv);
+int cmd_contract(struct cli *cli, int argc, char **argv);
+int cmd_sla(struct cli *cli, int argc, char **argv);
+int cmd_log(struct cli *cli, int argc, char **argv);
+
+extern const struct command init_command;
+extern const struct command log_command;
+extern const struct command supplier_commands[];
+extern const size_t n_supplier_commands;
+extern const struct command contract_commands[];
+extern const size_t n_contract_commands;
+extern const struct command sla_commands[];
+extern const size_t n_sla_commands;
+
+#endif

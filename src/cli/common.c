@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every command shares: options, opening the register, errors.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void
+cli_print_usage(const struct command *cmd, const char *group, bool brief)
+{
+	FILE *f = brief ? stderr : stdout;
+	if (brief) {
+		/* Just the synopsis lines: up to the first blank line. */
+		const char *end = strstr(cmd->usage, "\n\n");
+		int len = end ? (int)(end - cmd->usage) + 1 : (int)strlen(cmd->usage);
+		fprintf(f, "%.*s", len, cmd->usage);
+		fprintf(f, "Try 'srr %s%s%s --help' for more.\n", group ? group : "",
+			group ? " " : "", cmd->name);
+		return;
+	}
+	fprintf(f, "%s\n\n%s", cmd->summary, cmd->usage);
+	fputs("\nCommon options: --db PATH, --actor NAME, --json, --help\n", f);
+}
+
+int
+cli_usage_error(struct cli *cli, const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "srr %s: ", cli->cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	(void)cmd;
+	fprintf(stderr, "Try 'srr %s --help'.\n", cli->cmd);
+	return EXIT_USAGE;
+}
+
+int
+cli_common_option(struct cli *cli, const struct command *cmd, int opt, char **argv)
+{
+	switch (opt) {
+	case OPT_DB:
+		cli->db = optarg;
+		return EXIT_OK;
+	case OPT_ACTOR:
+		cli->actor = optarg;
+		return EXIT_OK;
+	case OPT_JSON:
+		cli->json = true;
+		return EXIT_OK;
+	case 'h':
+		cli_print_usage(cmd, NULL, false);
+		return CLI_HELP_SHOWN;
+	case ':':
+		return cli_usage_error(cli, cmd, "option '%s' needs a value", argv[optind - 1]);
+	case '?':
+		if (optopt)
+			return cli_usage_error(cli, cmd, "unknown option '-%c'", optopt);
+		return cli_usage_error(cli, cmd, "unknown option '%s'", argv[optind - 1]);
+	}
+	return -1;
+}
+
+int
+cli_dispatch(struct cli *cli, const char *group, const struct command *table, size_t n, int argc,
+	     char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		bool asked = argc >= 2;
+		FILE *f = asked ? stdout : stderr;
+		fprintf(f, "Usage: srr %s COMMAND [ARGS]\n\nCommands:\n", group);
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "  %-10s %s\n", table[i].name, table[i].summary);
+		fprintf(f, "\nTry 'srr %s COMMAND --help' or 'man srr-%s'.\n", group, group);
+		return asked ? EXIT_OK : EXIT_USAGE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(argv[1], table[i].name) != 0)
+			continue;
+		static char name[64];
+		snprintf(name, sizeof(name), "%s %s", group, table[i].name);
+		cli->cmd = name;
+		return table[i].fn(cli, argc - 1, argv + 1);
+	}
+	fprintf(stderr, "srr %s: unknown command '%s'\nTry 'srr %s --help'.\n", group, argv[1],
+		group);
+	return EXIT_USAGE;
+}
+
+static const char *
+login_name(void)
+{
+	const char *env = getenv("SRR_ACTOR");
+	if (env && *env)
+		return env;
+	struct passwd *pw = getpwuid(geteuid());
+	if (pw && pw->pw_name && *pw->pw_name)
+		return pw->pw_name;
+	env = getenv("USER");
+	return env && *env ? env : "unknown";
+}
+
+const char *
+cli_db_path(const struct cli *cli)
+{
+	const char *path = cli->db;
+	if (!path)
+		path = getenv("SRR_DB");
+	return path && *path ? path : "register.db";
+}
+
+int
+cli_open(struct cli *cli, bool create)
+{
+	const char *path = cli_db_path(cli);
+	int rc = srr_register_new(&cli->reg);
+	if (rc) {
+		fprintf(stderr, "srr: out of memory\n");
+		return EXIT_ERROR;
+	}
+	rc = srr_register_set_actor(cli->reg, cli->actor ? cli->actor : login_name());
+	if (rc == 0)
+		rc = create ? srr_register_create(cli->reg, path) : srr_register_open(cli->reg, path);
+	return rc ? cli_fail(cli, rc) : EXIT_OK;
+}
+
+int
+cli_fail(struct cli *cli, int rc)
+{
+	fprintf(stderr, "srr %s: %s\n", cli->cmd, srr_errmsg(cli->reg));
+	(void)rc;
+	return EXIT_ERROR;
+}
+
+int
+cli_error(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "srr %s: ", cli->cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_ERROR;
+}
+
+bool
+cli_parse_uint(const char *s, long long max, long long *out)
+{
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0 || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+int
+strv_push(struct strv *sv, const char *s)
+{
+	const char **v = realloc(sv->v, (sv->n + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	v[sv->n++] = s;
+	sv->v = v;
+	return 0;
+}
+
+void
+strv_free(struct strv *sv)
+{
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = 0;
+}
+
+void
+cli_json_begin(struct cli *cli, struct json *j)
+{
+	(void)cli;
+	json_init(j, stdout, true);
+}
+
+/* Parse a command that takes exactly nargs positional arguments. */
+int
+cli_parse_plain(struct cli *cli, const struct command *cmd, int argc, char **argv, int nargs,
+	    const char *what)
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	int opt;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		int rc = cli_common_option(cli, cmd, opt, argv);
+		if (rc)
+			return rc;
+	}
+	if (argc - optind < nargs)
+		return cli_usage_error(cli, cmd, "missing %s", what);
+	if (argc - optind > nargs)
+		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind + nargs]);
+	return EXIT_OK;
+}
+
+
+void
+cli_done(struct cli *cli, const char *what, const char *id, const char *text)
+{
+	if (cli->json) {
+		struct json j;
+		cli_json_begin(cli, &j);
+		json_object_begin(&j);
+		json_key(&j, what);
+		json_string(&j, id);
+		json_object_end(&j);
+		json_end(&j);
+	} else {
+		printf("%s %s\n", text, id);
+	}
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SRR_LOG_PRIVATE_H
+#define SRR_LOG_PRIVATE_H
+
+#include "register-private.h"
+#include "srr/record.h"
+
+/* Append the event for a change: the one path every mutation goes through,
+ * and the only writer of the event table. Must run inside the change's
+ * transaction (reg_begin). rec is the entity's new state. */
+int log_append(struct srr_register *reg, const char *action, const char *entity,
+	       const struct srr_record *rec);
+
+/* Serialise rec, reporting a schema violation as an internal error on reg
+ * (the model validated the input; a failure here is a bug). */
+int log_serialize(struct srr_register *reg, const struct srr_record *rec, char **out,
+		  size_t *len);
+
+#endif

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The audit log: events appended in the change's own transaction.
+ */
+#include <gnutls/crypto.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "libsrr-private.h"
+#include "log-private.h"
+#include "srr/log.h"
+#include "util/arena.h"
+
+int
+log_serialize(struct srr_register *reg, const struct srr_record *rec, char **out, size_t *len)
+{
+	char why[160] = "";
+	int rc = srr_record_serialize(out, len, rec, why, sizeof(why));
+	if (rc == SRR_E_NOMEM)
+		return reg_error(reg, rc, "out of memory");
+	if (rc)
+		return reg_error(reg, SRR_E_INPUT, "%s record: %s", srr_record_type(rec), why);
+	return 0;
+}
+
+static int
+sha256_hex(struct srr_register *reg, const void *data, size_t len, char hex[65])
+{
+	unsigned char md[32];
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, md) < 0)
+		return reg_error(reg, SRR_E_IO, "SHA-256 failed");
+	for (size_t i = 0; i < sizeof(md); i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+static int
+next_seq(struct srr_register *reg, int64_t *seq)
+{
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT coalesce(max(seq), 0) + 1 FROM event");
+	if (!st)
+		return SRR_E_DB;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return reg_db_error(reg, "reading the event log");
+	*seq = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+int
+log_append(struct srr_register *reg, const char *action, const char *entity,
+	   const struct srr_record *rec)
+{
+	if (reg->tx_depth == 0)
+		return reg_error(reg, SRR_E_STATE, "internal error: %s outside a transaction",
+				 action);
+	_cleanup_free_ char *bytes = NULL;
+	size_t len;
+	int rc = log_serialize(reg, rec, &bytes, &len);
+	if (rc)
+		return rc;
+	char hex[65], now[21];
+	rc = sha256_hex(reg, bytes, len, hex);
+	if (rc)
+		return rc;
+	int64_t seq = 0;
+	rc = next_seq(reg, &seq);
+	if (rc)
+		return rc;
+	reg_now(now);
+
+	struct srr_record *ev;
+	if (srr_record_new(&ev, "event"))
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	srr_record_add_int(ev, "seq", seq);
+	srr_record_add(ev, "time", now);
+	srr_record_add(ev, "actor", reg_actor(reg));
+	srr_record_add(ev, "action", action);
+	srr_record_add(ev, "entity", entity);
+	srr_record_add(ev, "record-sha256", hex);
+	_cleanup_free_ char *leaf = NULL;
+	size_t leaf_len;
+	rc = log_serialize(reg, ev, &leaf, &leaf_len);
+	srr_record_free(ev);
+	if (rc)
+		return rc;
+
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "INSERT INTO event (seq, time, actor, action, entity, record, leaf)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	if (!st)
+		return SRR_E_DB;
+	sqlite3_bind_int64(st, 1, seq);
+	bind_text(st, 2, now);
+	bind_text(st, 3, reg_actor(reg));
+	bind_text(st, 4, action);
+	bind_text(st, 5, entity);
+	sqlite3_bind_blob(st, 6, bytes, (int)len, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 7, leaf, (int)leaf_len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return reg_db_error(reg, "appending to the event log");
+	return 0;
+}
+
+struct srr_event_list {
+	struct arena arena;
+	struct srr_event *items;
+	size_t n;
+};
+
+SRR_EXPORT int
+srr_log_size(int64_t *out, struct srr_register *reg)
+{
+	int rc = reg_require_open(reg);
+	if (rc)
+		return rc;
+	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(reg, "SELECT count(*) FROM event");
+	if (!st)
+		return SRR_E_DB;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return reg_db_error(reg, "reading the event log");
+	*out = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+SRR_EXPORT int
+srr_event_list_new(struct srr_event_list **out, struct srr_register *reg, int64_t since,
+		   size_t limit)
+{
+	int rc = reg_require_open(reg);
+	if (rc)
+		return rc;
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT seq, time, actor, action, entity, record, leaf FROM event"
+			      " WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+	if (!st)
+		return SRR_E_DB;
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 2, limit ? (int64_t)limit : -1);
+
+	struct srr_event_list *l = calloc(1, sizeof(*l));
+	if (!l)
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	size_t cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (l->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct srr_event *items = realloc(l->items, cap * sizeof(*items));
+			if (!items)
+				goto oom;
+			l->items = items;
+		}
+		struct srr_event *e = &l->items[l->n];
+		e->seq = sqlite3_column_int64(st, 0);
+		e->time = arena_strdup(&l->arena, (const char *)sqlite3_column_text(st, 1));
+		e->actor = arena_strdup(&l->arena, (const char *)sqlite3_column_text(st, 2));
+		e->action = arena_strdup(&l->arena, (const char *)sqlite3_column_text(st, 3));
+		e->entity = arena_strdup(&l->arena, (const char *)sqlite3_column_text(st, 4));
+		e->record_len = (size_t)sqlite3_column_bytes(st, 5);
+		e->record = arena_strndup(&l->arena, sqlite3_column_blob(st, 5), e->record_len);
+		e->leaf_len = (size_t)sqlite3_column_bytes(st, 6);
+		e->leaf = arena_strndup(&l->arena, sqlite3_column_blob(st, 6), e->leaf_len);
+		if (!e->time || !e->actor || !e->action || !e->entity || !e->record || !e->leaf)
+			goto oom;
+		l->n++;
+	}
+	if (rc != SQLITE_DONE) {
+		srr_event_list_free(l);
+		return reg_db_error(reg, "reading the event log");
+	}
+	*out = l;
+	return 0;
+oom:
+	srr_event_list_free(l);
+	return reg_error(reg, SRR_E_NOMEM, "out of memory");
+}
+
+SRR_EXPORT size_t
+srr_event_list_count(const struct srr_event_list *l)
+{
+	return l->n;
+}
+
+SRR_EXPORT const struct srr_event *
+srr_event_list_get(const struct srr_event_list *l, size_t i)
+{
+	return i < l->n ? &l->items[i] : NULL;
+}
+
+SRR_EXPORT void
+srr_event_list_free(struct srr_event_list *l)
+{
+	if (!l)
+		return;
+	arena_release(&l->arena);
+	free(l->items);
+	free(l);
+}

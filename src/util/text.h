@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SRR_UTIL_TEXT_H
+#define SRR_UTIL_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
+bool utf8_valid(const char *s, size_t len);
+
+/* Byte offset of the first C0 control or DEL in s, or len if none.
+ * allow_lf lets LF through (multi-line text). */
+size_t text_find_control(const char *s, size_t len, bool allow_lf);
+
+/* s matches [a-z0-9][a-z0-9-]* (extra: also allow characters in extra)
+ * and is 1..max bytes. */
+bool text_is_slug(const char *s, size_t max, const char *extra);
+
+#endif
