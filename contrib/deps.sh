@@ -1,0 +1,29 @@
+# Sourced by contrib/test.sh and contrib/quickstart.sh: install the Debian
+# packages srr builds, tests and runs with, when any is missing.
+# SPEC.md lists them; keep the three lists below in step with it.
+
+SRR_BUILD_PACKAGES=(meson ninja-build pkg-config gcc g++ python3
+	libgnutls28-dev gnutls-bin libp11-kit-dev p11-kit
+	libsqlite3-dev sqlite3 libyaml-dev scdoc)
+SRR_TEST_PACKAGES=(check valgrind jq softhsm2 opensc openssl util-linux)
+
+srr_install_missing() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	local sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null || {
+			echo "srr: need root or sudo to install: ${missing[*]}" >&2
+			return 1
+		}
+		sudo=(sudo)
+	fi
+	echo "srr: installing ${missing[*]}" >&2
+	"${sudo[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null
+}

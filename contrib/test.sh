@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# From a fresh Debian 12 machine to a passing test suite; .ci/run calls this.
+#
+#   contrib/test.sh            install what is missing, build with -Werror, run
+#                              every suite, then again under valgrind and under
+#                              ASan+UBSan
+#   contrib/test.sh --quick    the plain run only (for the edit-test loop)
+#
+# Build directories: build-test/ and build-test-asan/ (override with
+# SRR_BUILD_DIR). In CI (CI=true) a skipped test is a failure: CI installs
+# every tool the tests need, so nothing may skip silently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. contrib/deps.sh
+
+quick=0
+for arg in "$@"; do
+	case "$arg" in
+	--quick) quick=1 ;;
+	-h | --help)
+		sed -n '2,12s/^# \{0,1\}//p' "$0"
+		exit 0
+		;;
+	*)
+		echo "contrib/test.sh: unknown option '$arg'" >&2
+		exit 2
+		;;
+	esac
+done
+
+srr_install_missing "${SRR_BUILD_PACKAGES[@]}" "${SRR_TEST_PACKAGES[@]}"
+
+build=${SRR_BUILD_DIR:-build-test}
+jobs=$(nproc)
+
+setup() { # dir, options...
+	local dir=$1
+	shift
+	if [ -f "$dir/build.ninja" ]; then
+		meson setup --reconfigure "$dir" "$@" >/dev/null
+	else
+		meson setup "$dir" "$@" >/dev/null
+	fi
+	ninja -C "$dir" >/dev/null
+}
+
+# Sum the results meson wrote for one run into the totals.
+passed=0 failed=0 skipped=0
+tally() { # testlog.json
+	local line
+	line=$(python3 - "$1" <<'PY'
+import json, sys
+p = f = s = 0
+for row in open(sys.argv[1]):
+    r = json.loads(row).get('result')
+    if r in ('OK', 'EXPECTEDFAIL'):
+        p += 1
+    elif r == 'SKIP':
+        s += 1
+    else:
+        f += 1
+print(p, f, s)
+PY
+)
+	read -r p f s <<<"$line"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+run() { # label, dir, meson test args...
+	local label=$1 dir=$2 rc=0
+	shift 2
+	echo "== $label"
+	meson test -C "$dir" --num-processes "$jobs" --print-errorlogs "$@" || rc=$?
+	local log="$dir/meson-logs/testlog.json"
+	for a in "$@"; do
+		case "$a" in --setup=*) log="$dir/meson-logs/testlog-${a#--setup=}.json" ;; esac
+	done
+	tally "$log"
+	return $rc
+}
+
+status=0
+setup "$build" -Dwerror=true -Dbuildtype=debugoptimized
+run "tests" "$build" || status=1
+
+if [ $quick -eq 0 ]; then
+	run "tests under valgrind" "$build" --setup=valgrind --suite unit --suite cli || status=1
+
+	asan="${build}-asan"
+	setup "$asan" -Dwerror=true -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		run "tests under ASan+UBSan" "$asan" || status=1
+fi
+
+if [ "${CI:-}" = true ] && [ "$skipped" -gt 0 ]; then
+	echo "contrib/test.sh: $skipped test(s) skipped in CI: install what they need" >&2
+	status=1
+fi
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status
