@@ -14,5 +14,6 @@
 #include <srr/contract.h>
 #include <srr/sla.h>
 #include <srr/log.h>
+#include <srr/policy.h>
 
 #endif

@@ -127,12 +127,97 @@ static const struct field_spec event_fields[] = {
 	{ "record-sha256", V_HEX, ONE },
 };
 
+static const char *const outcomes[] = { "pass", "conditional", "fail", NULL };
+static const char *const severities[] = { "low", "medium", "high", "critical", NULL };
+static const char *const risk_status[] = { "open", "closed", NULL };
+static const char *const treatments[] = { "mitigate", "accept", "transfer", "avoid", NULL };
+static const char *const subjects[] = { "risk", "treatment", "review", "policy", NULL };
+
+static const struct field_spec review_fields[] = {
+	{ "id", V_UINT, ONE },
+	{ "supplier", V_KEY, ONE },
+	{ "date", V_DATE, ONE },
+	{ "outcome", V_ENUM, ONE, outcomes },
+	{ "reviewer", V_LINE, ONE },
+	{ "findings", V_TEXT, OPT },
+	{ "evidence", V_LINE, MANY, NULL, 3 },
+	{ "evidence-sha256", V_HEX, ONE },
+	{ "evidence-size", V_UINT, ONE },
+};
+
+static const struct field_spec incident_fields[] = {
+	{ "id", V_UINT, ONE },
+	{ "supplier", V_KEY, ONE },
+	{ "identified", V_TIME, ONE },
+	{ "notified", V_TIME, OPT },
+	{ "severity", V_ENUM, ONE, severities },
+	{ "summary", V_TEXT, ONE },
+};
+
+static const struct field_spec risk_fields[] = {
+	{ "id", V_UINT, ONE },
+	{ "supplier", V_KEY, ONE },
+	{ "title", V_LINE, ONE },
+	{ "description", V_TEXT, OPT },
+	{ "owner", V_LINE, OPT },
+	{ "likelihood", V_UINT, ONE },
+	{ "impact", V_UINT, ONE },
+	{ "review-date", V_DATE, OPT },
+	{ "status", V_ENUM, ONE, risk_status },
+	{ "treatment", V_ENUM, OPT, treatments },
+	{ "residual-likelihood", V_UINT, OPT },
+	{ "residual-impact", V_UINT, OPT },
+	{ "justification", V_TEXT, OPT },
+	{ "accept-until", V_DATE, OPT },
+	{ "action", V_LINE, MANY, NULL, 4 },
+	{ "action-owner", V_LINE, OPT },
+	{ "action-due", V_DATE, OPT },
+	{ "action-done", V_DATE, OPT },
+};
+
+static const struct field_spec policy_fields[] = {
+	{ "version", V_UINT, ONE },
+	{ "name", V_LINE, ONE },
+	{ "cadence-critical", V_UINT, ONE },
+	{ "cadence-high", V_UINT, ONE },
+	{ "cadence-medium", V_UINT, ONE },
+	{ "cadence-low", V_UINT, ONE },
+	{ "after-incident-days", V_UINT, ONE },
+	{ "after-sla-breach-days", V_UINT, ONE },
+	{ "likelihood", V_LINE, MANY },
+	{ "impact", V_LINE, MANY },
+	{ "level", V_LINE, MANY, NULL, 2 },
+	{ "level-max", V_UINT, ONE },
+	{ "tolerance", V_LINE, ONE },
+	{ "acceptance-max-days", V_UINT, ONE },
+	{ "weight-residual", V_UINT, ONE },
+	{ "weight-tier", V_UINT, ONE },
+	{ "weight-sla-breach", V_UINT, ONE },
+	{ "weight-overdue-review", V_UINT, ONE },
+	{ "weight-clause-gap", V_UINT, ONE },
+	{ "weight-late-notification", V_UINT, ONE },
+	{ "trust-anchor", V_HEX, MANY, NULL, 0, true },
+	{ "approver", V_LINE, MANY, NULL, 5 },
+	{ "approver-cert", V_HEX, OPT },
+	{ "approver-spki", V_HEX, OPT },
+	{ "approver-actor", V_LINE, MANY },
+	{ "approver-role", V_LINE, MANY },
+	{ "rule", V_ENUM, MANY, subjects, 4 },
+	{ "rule-residual", V_LINE, MANY },
+	{ "rule-role", V_LINE, MANY },
+	{ "rule-quorum", V_UINT, ONE },
+};
+
 #define TYPE(name, f) { name, f, ARRAY_LEN(f) }
 static const struct type_spec types[] = {
 	TYPE("contract", contract_fields),
 	TYPE("event", event_fields),
+	TYPE("incident", incident_fields),
 	TYPE("measurement", measurement_fields),
+	TYPE("policy", policy_fields),
 	TYPE("register", register_fields),
+	TYPE("review", review_fields),
+	TYPE("risk", risk_fields),
 	TYPE("sla", sla_fields),
 	TYPE("supplier", supplier_fields),
 };
@@ -365,13 +450,22 @@ validate(const struct srr_record *r, const struct type_spec *ts, size_t *at, cha
 			/* The rest of a group belongs to this occurrence. */
 			for (unsigned g = 1; g < group; g++) {
 				const struct field_spec *gs = &ts->fields[s + g];
-				if (i < r->n && strcmp(r->f[i].name, gs->name) == 0) {
+				size_t seen = 0;
+				while (i < r->n && strcmp(r->f[i].name, gs->name) == 0) {
 					*at = i;
 					if (!value_ok(gs, r->f[i].value))
 						return fail(err, errsz, "invalid value for '%s'",
 							    gs->name);
+					if (gs->sorted && seen > 0 &&
+					    compare_sorted(gs, r->f[i - 1].value, r->f[i].value) >= 0)
+						return fail(err, errsz,
+							    "'%s' values out of order or repeated",
+							    gs->name);
 					i++;
-				} else if (gs->mult == ONE) {
+					if (++seen == 1 && gs->mult != MANY)
+						break;
+				}
+				if (seen == 0 && gs->mult == ONE) {
 					*at = i;
 					return fail(err, errsz, "missing field '%s'", gs->name);
 				}

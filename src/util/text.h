@@ -7,6 +7,8 @@
 
 /* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
 bool utf8_valid(const char *s, size_t len);
+/* Length of the longest valid UTF-8 prefix of s. */
+size_t utf8_valid_prefix(const char *s, size_t len);
 
 /* Byte offset of the first C0 control or DEL in s, or len if none.
  * allow_lf lets LF through (multi-line text). */
