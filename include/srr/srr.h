@@ -15,5 +15,9 @@
 #include <srr/sla.h>
 #include <srr/log.h>
 #include <srr/policy.h>
+#include <srr/review.h>
+#include <srr/incident.h>
+#include <srr/risk.h>
+#include <srr/due.h>
 
 #endif

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Supplier reviews and their evidence (hashed, referenced, not copied).
+ */
+#include <errno.h>
+#include <gnutls/crypto.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libsrr-private.h"
+#include "log-private.h"
+#include "srr/review.h"
+#include "supplier-private.h"
+#include "util/arena.h"
+#include "util/date.h"
+
+#define FINDINGS_MAX 65536
+#define EVIDENCE_MAX 64
+
+static const char *const outcome_names[] = { NULL, "pass", "conditional", "fail" };
+
+SRR_EXPORT const char *
+srr_outcome_name(enum srr_outcome o)
+{
+	return o > SRR_OUTCOME_NONE && o <= SRR_OUTCOME_FAIL ? outcome_names[o] : NULL;
+}
+
+SRR_EXPORT enum srr_outcome
+srr_outcome_from_name(const char *name)
+{
+	for (int o = SRR_OUTCOME_PASS; name && o <= SRR_OUTCOME_FAIL; o++)
+		if (strcmp(outcome_names[o], name) == 0)
+			return (enum srr_outcome)o;
+	return SRR_OUTCOME_NONE;
+}
+
+struct srr_review_list {
+	struct arena arena;
+	struct srr_review *items;
+	size_t n, cap;
+};
+
+struct hashed {
+	char path[PATH_MAX];
+	char sha256[65];
+	int64_t size;
+};
+
+/* Hash a file in chunks: evidence can be large (scan reports, videos). */
+static int
+hash_file(struct srr_register *reg, const char *path, struct hashed *out)
+{
+	if (!realpath(path, out->path))
+		return reg_error(reg, errno == ENOENT ? SRR_E_NOTFOUND : SRR_E_IO,
+				 "evidence file %s: %s", path, strerror(errno));
+	FILE *f = fopen(out->path, "rb");
+	if (!f)
+		return reg_error(reg, SRR_E_IO, "evidence file %s: %s", path, strerror(errno));
+	gnutls_hash_hd_t h;
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0) {
+		fclose(f);
+		return reg_error(reg, SRR_E_IO, "SHA-256 unavailable");
+	}
+	unsigned char buf[65536], md[32];
+	size_t n;
+	out->size = 0;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		gnutls_hash(h, buf, n);
+		out->size += (int64_t)n;
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	gnutls_hash_deinit(h, md);
+	if (bad)
+		return reg_error(reg, SRR_E_IO, "evidence file %s: read error", path);
+	for (size_t i = 0; i < sizeof(md); i++)
+		snprintf(out->sha256 + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+static int
+check_review(struct srr_register *reg, const struct srr_review *r)
+{
+	int64_t days;
+	char today[DATE_LEN + 1];
+	if (!r->date || !date_parse(r->date, &days))
+		return reg_error(reg, SRR_E_INPUT, "review date '%s' is not a valid date (YYYY-MM-DD)",
+				 r->date ? r->date : "");
+	if (days > reg_today(reg)) {
+		date_format(today, reg_today(reg));
+		return reg_error(reg, SRR_E_INPUT, "review date %s is in the future (today is %s)",
+				 r->date, today);
+	}
+	if (!srr_outcome_name(r->outcome))
+		return reg_error(reg, SRR_E_INPUT, "review outcome must be pass, conditional or fail");
+	if (r->findings) {
+		int rc = reg_check_text(reg, "review findings", r->findings, FINDINGS_MAX, true);
+		if (rc)
+			return rc;
+	}
+	if (r->n_evidence > EVIDENCE_MAX)
+		return reg_error(reg, SRR_E_INPUT, "more than %d evidence files", EVIDENCE_MAX);
+	return 0;
+}
+
+static int
+do_record(struct srr_register *reg, const struct srr_review *r, int64_t *id)
+{
+	int64_t sid;
+	int rc = supplier_lookup(reg, r->supplier, &sid, NULL);
+	if (rc == 0)
+		rc = check_review(reg, r);
+	if (rc)
+		return rc;
+	struct hashed *ev = calloc(r->n_evidence ? r->n_evidence : 1, sizeof(*ev));
+	if (!ev)
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < r->n_evidence; i++) {
+		rc = hash_file(reg, r->evidence[i].path, &ev[i]);
+		for (size_t j = 0; rc == 0 && j < i; j++)
+			if (strcmp(ev[i].path, ev[j].path) == 0)
+				rc = reg_error(reg, SRR_E_INPUT, "evidence file %s is given twice",
+					       ev[i].path);
+	}
+	char now[21];
+	reg_now(now);
+	if (rc == 0) {
+		_cleanup_stmt_ sqlite3_stmt *st =
+			reg_stmt(reg, "INSERT INTO review (supplier_id, date, outcome, findings,"
+				      " reviewer, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+		if (!st) {
+			rc = SRR_E_DB;
+		} else {
+			sqlite3_bind_int64(st, 1, sid);
+			bind_text(st, 2, r->date);
+			bind_text(st, 3, srr_outcome_name(r->outcome));
+			bind_text(st, 4, r->findings && *r->findings ? r->findings : NULL);
+			bind_text(st, 5, reg_actor(reg));
+			bind_text(st, 6, now);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = reg_db_error(reg, "recording a review");
+			*id = sqlite3_last_insert_rowid(reg->db);
+		}
+	}
+	for (size_t i = 0; rc == 0 && i < r->n_evidence; i++) {
+		_cleanup_stmt_ sqlite3_stmt *st =
+			reg_stmt(reg, "INSERT INTO review_evidence (review_id, pos, path, sha256, size)"
+				      " VALUES (?1, ?2, ?3, ?4, ?5)");
+		if (!st) {
+			rc = SRR_E_DB;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, *id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		bind_text(st, 3, ev[i].path);
+		bind_text(st, 4, ev[i].sha256);
+		sqlite3_bind_int64(st, 5, ev[i].size);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = reg_db_error(reg, "recording review evidence");
+	}
+	if (rc == 0) {
+		struct srr_record *rec;
+		if (srr_record_new(&rec, "review")) {
+			free(ev);
+			return reg_error(reg, SRR_E_NOMEM, "out of memory");
+		}
+		srr_record_add_int(rec, "id", *id);
+		srr_record_add(rec, "supplier", r->supplier);
+		srr_record_add(rec, "date", r->date);
+		srr_record_add(rec, "outcome", srr_outcome_name(r->outcome));
+		srr_record_add(rec, "reviewer", reg_actor(reg));
+		srr_record_add(rec, "findings", r->findings);
+		for (size_t i = 0; i < r->n_evidence; i++) {
+			srr_record_add(rec, "evidence", ev[i].path);
+			srr_record_add(rec, "evidence-sha256", ev[i].sha256);
+			srr_record_add_int(rec, "evidence-size", ev[i].size);
+		}
+		char entity[48];
+		snprintf(entity, sizeof(entity), "review/%lld", (long long)*id);
+		rc = log_append(reg, "review.record", entity, rec);
+		srr_record_free(rec);
+	}
+	free(ev);
+	return rc;
+}
+
+SRR_EXPORT int
+srr_review_record(struct srr_register *reg, const struct srr_review *review, int64_t *id)
+{
+	int64_t dummy;
+	if (!id)
+		id = &dummy;
+	int rc = reg_begin(reg);
+	if (rc)
+		return rc;
+	return reg_end(reg, do_record(reg, review, id));
+}
+
+static int
+load_evidence(struct srr_register *reg, struct srr_review_list *l, struct srr_review *r)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+		reg, "SELECT path, sha256, size FROM review_evidence WHERE review_id = ?1 ORDER BY pos");
+	if (!st)
+		return SRR_E_DB;
+	sqlite3_bind_int64(st, 1, r->id);
+	struct srr_evidence *v = NULL;
+	size_t n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct srr_evidence *grown = arena_alloc(&l->arena, (n + 1) * sizeof(*grown));
+		if (!grown)
+			return reg_error(reg, SRR_E_NOMEM, "out of memory");
+		if (n)
+			memcpy(grown, v, n * sizeof(*grown));
+		v = grown;
+		v[n].path = arena_strdup(&l->arena, (const char *)sqlite3_column_text(st, 0));
+		v[n].sha256 = arena_strdup(&l->arena, (const char *)sqlite3_column_text(st, 1));
+		v[n].size = sqlite3_column_int64(st, 2);
+		if (!v[n].path || !v[n].sha256)
+			return reg_error(reg, SRR_E_NOMEM, "out of memory");
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		return reg_db_error(reg, "reading review evidence");
+	r->evidence = v;
+	r->n_evidence = n;
+	return 0;
+}
+
+SRR_EXPORT int
+srr_review_list_new(struct srr_review_list **out, struct srr_register *reg, const char *supplier)
+{
+	int rc = reg_require_open(reg);
+	int64_t sid;
+	if (rc == 0 && supplier)
+		rc = supplier_lookup(reg, supplier, &sid, NULL);
+	if (rc)
+		return rc;
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT r.id, s.key, r.date, r.outcome, r.findings, r.reviewer, r.created"
+			      " FROM review r JOIN supplier s ON s.id = r.supplier_id"
+			      " WHERE ?1 IS NULL OR s.key = ?1 ORDER BY r.date DESC, r.id DESC");
+	if (!st)
+		return SRR_E_DB;
+	bind_text(st, 1, supplier);
+	struct srr_review_list *l = calloc(1, sizeof(*l));
+	if (!l)
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? 2 * l->cap : 16;
+			struct srr_review *items = realloc(l->items, cap * sizeof(*items));
+			if (!items)
+				break;
+			l->items = items;
+			l->cap = cap;
+		}
+		struct srr_review *r = &l->items[l->n];
+		struct arena *a = &l->arena;
+		memset(r, 0, sizeof(*r));
+		r->id = sqlite3_column_int64(st, 0);
+		r->supplier = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
+		r->date = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
+		r->outcome = srr_outcome_from_name((const char *)sqlite3_column_text(st, 3));
+		r->findings = arena_strdup(a, (const char *)sqlite3_column_text(st, 4));
+		r->reviewer = arena_strdup(a, (const char *)sqlite3_column_text(st, 5));
+		r->created = arena_strdup(a, (const char *)sqlite3_column_text(st, 6));
+		if (!r->supplier || !r->date || !r->reviewer || !r->created)
+			break;
+		int erc = load_evidence(reg, l, r);
+		if (erc) {
+			srr_review_list_free(l);
+			return erc;
+		}
+		l->n++;
+	}
+	if (rc != SQLITE_DONE) {
+		srr_review_list_free(l);
+		return rc == SQLITE_ROW ? reg_error(reg, SRR_E_NOMEM, "out of memory")
+					: reg_db_error(reg, "reading reviews");
+	}
+	*out = l;
+	return 0;
+}
+
+SRR_EXPORT size_t
+srr_review_list_count(const struct srr_review_list *l)
+{
+	return l->n;
+}
+
+SRR_EXPORT const struct srr_review *
+srr_review_list_get(const struct srr_review_list *l, size_t i)
+{
+	return i < l->n ? &l->items[i] : NULL;
+}
+
+SRR_EXPORT void
+srr_review_list_free(struct srr_review_list *l)
+{
+	if (!l)
+		return;
+	arena_release(&l->arena);
+	free(l->items);
+	free(l);
+}
