@@ -36,6 +36,13 @@ void srr_register_free(struct srr_register *reg);
 int srr_register_create(struct srr_register *reg, const char *path);
 
 /**
+ * Create a register and set its first policy from the YAML file @p policy,
+ * all in one transaction: if the policy is refused, no file is left.
+ */
+int srr_register_create_with_policy(struct srr_register *reg, const char *path,
+				    const char *policy);
+
+/**
  * Open an existing register. A missing file, a file that is not an srr
  * register, or one written by a newer srr is refused (SRR_E_NOTFOUND,
  * SRR_E_FORMAT). An older schema is migrated in one transaction.

@@ -61,6 +61,7 @@ void cli_print_usage(const struct command *cmd, const char *group, bool brief);
 const char *cli_db_path(const struct cli *cli);
 /* Open (or create) the register and set the actor. */
 int cli_open(struct cli *cli, bool create);
+int cli_open_with_policy(struct cli *cli, bool create, const char *policy);
 /* Report the library's last error and return EXIT_ERROR (or EXIT_USAGE). */
 int cli_fail(struct cli *cli, int rc);
 /* A one-line error that is the user's input, not the library's. */
@@ -99,9 +100,15 @@ int cmd_supplier(struct cli *cli, int argc, char **argv);
 int cmd_contract(struct cli *cli, int argc, char **argv);
 int cmd_sla(struct cli *cli, int argc, char **argv);
 int cmd_log(struct cli *cli, int argc, char **argv);
+int cmd_policy(struct cli *cli, int argc, char **argv);
+int cmd_review(struct cli *cli, int argc, char **argv);
+int cmd_incident(struct cli *cli, int argc, char **argv);
+int cmd_risk(struct cli *cli, int argc, char **argv);
+int cmd_due(struct cli *cli, int argc, char **argv);
 
 extern const struct command init_command;
 extern const struct command log_command;
+extern const struct command due_command;
 extern const struct command supplier_commands[];
 extern const size_t n_supplier_commands;
 extern const struct command contract_commands[];

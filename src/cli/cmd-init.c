@@ -8,19 +8,29 @@
 
 const struct command init_command = {
 	"init", cmd_init, "Create a new register",
-	"Usage: srr init\n"
+	"Usage: srr init [--policy FILE.yaml]\n"
 	"\n"
 	"Creates the register file (mode 0600, refuses an existing file) and logs\n"
-	"its register.init event. The path comes from --db, $SRR_DB or ./register.db.\n",
+	"its register.init event. The path comes from --db, $SRR_DB or ./register.db.\n"
+	"\n"
+	"  --policy FILE   set the first policy in the same transaction (see\n"
+	"                  'srr policy set'); without it the built-in default applies\n",
 };
 
 int
 cmd_init(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { { "policy", required_argument, NULL, 'p' },
+					      COMMON_OPTIONS,
+					      { NULL, 0, NULL, 0 } };
+	const char *policy = NULL;
 	int opt;
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (opt == 'p') {
+			policy = optarg;
+			continue;
+		}
 		int rc = cli_common_option(cli, &init_command, opt, argv);
 		if (rc)
 			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
@@ -29,7 +39,7 @@ cmd_init(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(cli, &init_command, "unexpected argument '%s'",
 				       argv[optind]);
 
-	int rc = cli_open(cli, true);
+	int rc = cli_open_with_policy(cli, true, policy);
 	if (rc)
 		return rc;
 	const char *path = cli_db_path(cli);

@@ -195,10 +195,14 @@ const struct command supplier_commands[] = {
 	  "  --contact NAME[,EMAIL[,ROLE]]  a contact point (repeatable)\n"
 	  "  --subcontractor KEY    a supplier this one relies on (repeatable; no cycles)\n" },
 	{ "list", supplier_list, "List suppliers",
-	  "Usage: srr supplier list [--all] [--sort key|name|tier]\n"
+	  "Usage: srr supplier list [--all] [--sort key|name|tier|score]\n"
 	  "\n"
 	  "  --all                  include retired suppliers\n"
-	  "  --sort FIELD           order by key (default), name or tier\n" },
+	  "  --sort FIELD           order by key (default), name, tier, or score (highest\n"
+	  "                         risk first)\n"
+	  "\n"
+	  "The score is derived now from the policy's weights; 'srr supplier show'\n"
+	  "explains it factor by factor.\n" },
 	{ "show", supplier_show, "Show one supplier and its contracts",
 	  "Usage: srr supplier show KEY\n" },
 	{ "update", supplier_update, "Change a supplier",
@@ -299,19 +303,61 @@ json_supplier(struct json *j, const struct srr_supplier *s)
 	json_string(j, s->updated);
 }
 
+/* A supplier with its score (NULL when retired: scores are for active ones). */
+struct scored {
+	const struct srr_supplier *s;
+	const struct srr_score *score;
+};
+
 static const char *sort_field;
 
 static int
 compare_suppliers(const void *pa, const void *pb)
 {
-	const struct srr_supplier *a = *(const struct srr_supplier *const *)pa;
-	const struct srr_supplier *b = *(const struct srr_supplier *const *)pb;
+	const struct scored *a = pa, *b = pb;
 	int c = 0;
-	if (strcmp(sort_field, "name") == 0)
-		c = strcmp(a->name, b->name);
-	else if (strcmp(sort_field, "tier") == 0)
-		c = (int)a->tier - (int)b->tier;
-	return c ? c : strcmp(a->key, b->key);
+	if (strcmp(sort_field, "name") == 0) {
+		c = strcmp(a->s->name, b->s->name);
+	} else if (strcmp(sort_field, "tier") == 0) {
+		c = (int)a->s->tier - (int)b->s->tier;
+	} else if (strcmp(sort_field, "score") == 0) {
+		/* Highest risk first. */
+		long x = a->score ? a->score->total : -1, y = b->score ? b->score->total : -1;
+		c = x > y ? -1 : x < y;
+	}
+	return c ? c : strcmp(a->s->key, b->s->key);
+}
+
+static void
+json_score(struct json *j, const struct srr_score *sc)
+{
+	json_key(j, "score");
+	if (!sc) {
+		json_null(j);
+		return;
+	}
+	json_object_begin(j);
+	json_key(j, "total");
+	json_int(j, sc->total);
+	json_key(j, "factors");
+	json_array_begin(j);
+	for (size_t k = 0; k < SRR_SCORE_FACTORS; k++) {
+		const struct srr_score_factor *f = &sc->factors[k];
+		json_object_begin(j);
+		json_key(j, "name");
+		json_string(j, f->name);
+		json_key(j, "count");
+		json_int(j, f->count);
+		json_key(j, "weight");
+		json_int(j, f->weight);
+		json_key(j, "points");
+		json_int(j, f->points);
+		json_key(j, "why");
+		json_string(j, f->why);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
 }
 
 static int
@@ -339,22 +385,35 @@ supplier_list(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind]);
-	if (strcmp(sort, "key") && strcmp(sort, "name") && strcmp(sort, "tier"))
-		return cli_error(cli, "--sort '%s': must be key, name or tier", sort);
+	if (strcmp(sort, "key") && strcmp(sort, "name") && strcmp(sort, "tier") &&
+	    strcmp(sort, "score"))
+		return cli_error(cli, "--sort '%s': must be key, name, tier or score", sort);
 	int rc = cli_open(cli, false);
 	if (rc)
 		return rc;
 	struct srr_supplier_list *l;
+	struct srr_score_list *scores;
 	if (srr_supplier_list_new(&l, cli->reg, all))
 		return cli_fail(cli, -1);
-	size_t n = srr_supplier_list_count(l);
-	const struct srr_supplier **v = calloc(n ? n : 1, sizeof(*v));
+	if (srr_score_list_new(&scores, cli->reg, NULL, NULL)) {
+		srr_supplier_list_free(l);
+		return cli_fail(cli, -1);
+	}
+	size_t n = srr_supplier_list_count(l), ns = srr_score_list_count(scores);
+	struct scored *v = calloc(n ? n : 1, sizeof(*v));
 	if (!v) {
+		srr_score_list_free(scores);
 		srr_supplier_list_free(l);
 		return cli_error(cli, "out of memory");
 	}
-	for (size_t i = 0; i < n; i++)
-		v[i] = srr_supplier_list_get(l, i);
+	/* Both lists are ordered by key: merge them. */
+	for (size_t i = 0, k = 0; i < n; i++) {
+		v[i].s = srr_supplier_list_get(l, i);
+		while (k < ns && strcmp(srr_score_list_get(scores, k)->supplier, v[i].s->key) < 0)
+			k++;
+		if (k < ns && strcmp(srr_score_list_get(scores, k)->supplier, v[i].s->key) == 0)
+			v[i].score = srr_score_list_get(scores, k);
+	}
 	sort_field = sort;
 	qsort(v, n, sizeof(*v), compare_suppliers);
 
@@ -365,21 +424,29 @@ supplier_list(struct cli *cli, int argc, char **argv)
 		json_key(&j, "suppliers");
 		json_array_begin(&j);
 		for (size_t i = 0; i < n; i++) {
-			json_supplier(&j, v[i]);
+			json_supplier(&j, v[i].s);
+			json_score(&j, v[i].score);
 			json_object_end(&j);
 		}
 		json_array_end(&j);
 		json_object_end(&j);
 		json_end(&j);
 	} else {
-		static const char *const hdr[] = { "KEY", "TIER", "COUNTRY", "STATUS", "NAME" };
-		struct table *t = table_new(5, hdr);
-		for (size_t i = 0; i < n; i++)
-			table_row(t, v[i]->key, srr_tier_name(v[i]->tier), v[i]->country,
-				  v[i]->retired ? "retired" : "active", v[i]->name);
+		static const char *const hdr[] = { "KEY",    "TIER",  "COUNTRY",
+						   "STATUS", "SCORE", "NAME" };
+		struct table *t = table_new(6, hdr);
+		for (size_t i = 0; i < n; i++) {
+			const struct srr_supplier *s = v[i].s;
+			char score[24] = "-";
+			if (v[i].score)
+				snprintf(score, sizeof(score), "%ld", v[i].score->total);
+			table_row(t, s->key, srr_tier_name(s->tier), s->country,
+				  s->retired ? "retired" : "active", score, s->name);
+		}
 		table_print(t);
 	}
 	free(v);
+	srr_score_list_free(scores);
 	srr_supplier_list_free(l);
 	return EXIT_OK;
 }
@@ -418,10 +485,21 @@ supplier_show(struct cli *cli, int argc, char **argv)
 	}
 	const struct srr_supplier *s = srr_supplier_list_get(l, 0);
 	size_t nc = srr_contract_list_count(cl);
+	struct srr_score_list *scores = NULL;
+	const struct srr_score *sc = NULL;
+	if (!s->retired) {
+		if (srr_score_list_new(&scores, cli->reg, s->key, NULL)) {
+			srr_contract_list_free(cl);
+			srr_supplier_list_free(l);
+			return cli_fail(cli, -1);
+		}
+		sc = srr_score_list_get(scores, 0);
+	}
 	if (cli->json) {
 		struct json j;
 		cli_json_begin(cli, &j);
 		json_supplier(&j, s);
+		json_score(&j, sc);
 		json_key(&j, "contracts");
 		json_array_begin(&j);
 		for (size_t i = 0; i < nc; i++) {
@@ -453,7 +531,7 @@ supplier_show(struct cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < s->n_services; i++)
 			printf("%s%s", i ? "; " : "", s->services[i]);
 		printf("%s\n", s->n_services ? "" : "-");
-		printf("  Contacts:       %s\n", s->n_contacts ? "" : "-");
+		printf("  Contacts:%s\n", s->n_contacts ? "" : "       -");
 		for (size_t i = 0; i < s->n_contacts; i++) {
 			const struct srr_contact *c = &s->contacts[i];
 			printf("    %s", c->name);
@@ -468,7 +546,7 @@ supplier_show(struct cli *cli, int argc, char **argv)
 			printf("%s%s", i ? ", " : "", s->subcontractors[i]);
 		printf("%s\n", s->n_subcontractors ? "" : "-");
 		printf("  Created:        %s\n  Updated:        %s\n", s->created, s->updated);
-		printf("Contracts:        %s\n", nc ? "" : "none");
+		printf("Contracts:%s\n", nc ? "" : "        none");
 		for (size_t i = 0; i < nc; i++) {
 			const struct srr_contract *c = srr_contract_list_get(cl, i);
 			printf("  %s  %s .. %s  %s  gaps: ", c->ref, c->start, c->end,
@@ -476,7 +554,16 @@ supplier_show(struct cli *cli, int argc, char **argv)
 			print_gaps(c->gaps);
 			putchar('\n');
 		}
+		if (sc) {
+			printf("Risk score:       %ld\n", sc->total);
+			for (size_t k = 0; k < SRR_SCORE_FACTORS; k++) {
+				const struct srr_score_factor *f = &sc->factors[k];
+				printf("  %-18s %4ld = %ld x %u  (%s)\n", f->name, f->points, f->count,
+				       f->weight, f->why);
+			}
+		}
 	}
+	srr_score_list_free(scores);
 	srr_contract_list_free(cl);
 	srr_supplier_list_free(l);
 	return EXIT_OK;

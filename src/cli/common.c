@@ -122,6 +122,12 @@ cli_db_path(const struct cli *cli)
 int
 cli_open(struct cli *cli, bool create)
 {
+	return cli_open_with_policy(cli, create, NULL);
+}
+
+int
+cli_open_with_policy(struct cli *cli, bool create, const char *policy)
+{
 	const char *path = cli_db_path(cli);
 	int rc = srr_register_new(&cli->reg);
 	if (rc) {
@@ -130,7 +136,8 @@ cli_open(struct cli *cli, bool create)
 	}
 	rc = srr_register_set_actor(cli->reg, cli->actor ? cli->actor : login_name());
 	if (rc == 0)
-		rc = create ? srr_register_create(cli->reg, path) : srr_register_open(cli->reg, path);
+		rc = create ? srr_register_create_with_policy(cli->reg, path, policy)
+			    : srr_register_open(cli->reg, path);
 	return rc ? cli_fail(cli, rc) : EXIT_OK;
 }
 

@@ -13,6 +13,11 @@ static const struct command commands[] = {
 	{ "supplier", cmd_supplier, "Add, list, show, update and retire suppliers", NULL },
 	{ "contract", cmd_contract, "Contracts per supplier and their clause checklist", NULL },
 	{ "sla", cmd_sla, "Service levels per contract and their measurements", NULL },
+	{ "policy", cmd_policy, "Set and show the supplier policy", NULL },
+	{ "review", cmd_review, "Record and list supplier reviews", NULL },
+	{ "incident", cmd_incident, "Record and list supplier incidents", NULL },
+	{ "risk", cmd_risk, "Risks per supplier and their treatment", NULL },
+	{ "due", cmd_due, "What is overdue and what is due soon", NULL },
 	{ "log", cmd_log, "List the events of the audit log", NULL },
 };
 

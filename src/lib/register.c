@@ -16,6 +16,7 @@
 #include "log-private.h"
 #include "register-private.h"
 #include "schema-private.h"
+#include "srr/policy.h"
 #include "srr/record.h"
 #include "util/date.h"
 #include "util/text.h"
@@ -463,7 +464,7 @@ log_init_event(struct srr_register *reg)
 }
 
 static int
-init_contents(struct srr_register *reg)
+init_contents(struct srr_register *reg, const char *policy)
 {
 	unsigned char raw[16];
 	if (gnutls_rnd(GNUTLS_RND_NONCE, raw, sizeof(raw)) < 0)
@@ -495,11 +496,20 @@ init_contents(struct srr_register *reg)
 		rc = reg_db_error(reg, "writing the register id");
 	if (rc == 0)
 		rc = log_init_event(reg);
+	/* Nested: the policy's own transaction becomes a savepoint of this one. */
+	if (rc == 0 && policy)
+		rc = srr_policy_set(reg, policy, NULL);
 	return reg_end(reg, rc);
 }
 
 SRR_EXPORT int
 srr_register_create(struct srr_register *reg, const char *path)
+{
+	return srr_register_create_with_policy(reg, path, NULL);
+}
+
+SRR_EXPORT int
+srr_register_create_with_policy(struct srr_register *reg, const char *path, const char *policy)
 {
 	int rc = set_path(reg, path);
 	if (rc)
@@ -525,7 +535,7 @@ srr_register_create(struct srr_register *reg, const char *path)
 	if (rc == 0)
 		rc = configure(reg);
 	if (rc == 0)
-		rc = init_contents(reg);
+		rc = init_contents(reg, policy);
 	if (rc) {
 		close_db(reg);
 		unlink_register(path);

@@ -1,0 +1,544 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * srr risk add|treat|done|close|list|show
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+	OPT_TITLE = OPT_FIRST_LOCAL,
+	OPT_DESCRIPTION,
+	OPT_OWNER,
+	OPT_LIKELIHOOD,
+	OPT_IMPACT,
+	OPT_REVIEW_DATE,
+	OPT_TREATMENT,
+	OPT_RLIKELIHOOD,
+	OPT_RIMPACT,
+	OPT_JUSTIFICATION,
+	OPT_UNTIL,
+	OPT_ACTION,
+	OPT_DATE,
+	OPT_ALL,
+};
+
+static int risk_add(struct cli *cli, int argc, char **argv);
+static int risk_treat(struct cli *cli, int argc, char **argv);
+static int risk_done(struct cli *cli, int argc, char **argv);
+static int risk_close(struct cli *cli, int argc, char **argv);
+static int risk_list(struct cli *cli, int argc, char **argv);
+static int risk_show(struct cli *cli, int argc, char **argv);
+
+const struct command risk_commands[] = {
+	{ "add", risk_add, "Add a risk to a supplier (prints its id, e.g. R-7)",
+	  "Usage: srr risk add SUPPLIER --title T --likelihood N --impact N\n"
+	  "                    [--description T] [--owner NAME] [--review-date DATE]\n"
+	  "\n"
+	  "  --likelihood N, --impact N   1-based positions on the policy's scales\n"
+	  "  --review-date DATE           when to review it (default: a year after adding)\n" },
+	{ "treat", risk_treat, "Decide a risk's treatment and residual risk",
+	  "Usage: srr risk treat RISK --treatment mitigate|accept|transfer|avoid\n"
+	  "                      --residual-likelihood N --residual-impact N\n"
+	  "                      [--justification T --until DATE] [--action A]...\n"
+	  "\n"
+	  "  --justification T   why the residual risk is accepted (required for accept)\n"
+	  "  --until DATE        when the acceptance expires (required for accept; at most\n"
+	  "                      the policy's acceptance_max_days away)\n"
+	  "  --action TEXT[,OWNER[,DUE]]  a treatment action (repeatable; replaces them)\n"
+	  "\n"
+	  "Accepting a residual risk above the policy's tolerance needs a signed\n"
+	  "approval; until then the risk shows 'acceptance pending approval'.\n" },
+	{ "done", risk_done, "Mark a treatment action done",
+	  "Usage: srr risk done RISK N [--date DATE]\n" },
+	{ "close", risk_close, "Close a risk that no longer applies",
+	  "Usage: srr risk close RISK\n" },
+	{ "list", risk_list, "List open risks with their levels",
+	  "Usage: srr risk list [SUPPLIER] [--all]\n"
+	  "\n"
+	  "  --all    include closed risks\n" },
+	{ "show", risk_show, "Show one risk, its treatment and actions",
+	  "Usage: srr risk show RISK\n" },
+};
+const size_t n_risk_commands = sizeof(risk_commands) / sizeof(risk_commands[0]);
+
+int
+cmd_risk(struct cli *cli, int argc, char **argv)
+{
+	return cli_dispatch(cli, "risk", risk_commands, n_risk_commands, argc, argv);
+}
+
+static int
+parse_scale(struct cli *cli, const char *opt, const char *s, unsigned *out)
+{
+	long long v;
+	if (!cli_parse_uint(s, 1000, &v) || v == 0)
+		return cli_error(cli, "%s '%s': must be a position on the policy's scale (1, 2, ...)",
+				 opt, s);
+	*out = (unsigned)v;
+	return EXIT_OK;
+}
+
+static int
+parse_risk_id(struct cli *cli, const char *s, int64_t *id)
+{
+	if (srr_risk_parse_id(id, s))
+		return cli_error(cli, "'%s' is not a risk id (R-7 or 7)", s);
+	return EXIT_OK;
+}
+
+static int
+risk_add(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &risk_commands[0];
+	static const struct option opts[] = {
+		{ "title", required_argument, NULL, OPT_TITLE },
+		{ "description", required_argument, NULL, OPT_DESCRIPTION },
+		{ "owner", required_argument, NULL, OPT_OWNER },
+		{ "likelihood", required_argument, NULL, OPT_LIKELIHOOD },
+		{ "impact", required_argument, NULL, OPT_IMPACT },
+		{ "review-date", required_argument, NULL, OPT_REVIEW_DATE },
+		COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct srr_risk r = { 0 };
+	const char *lik = NULL, *imp = NULL;
+	int opt;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_TITLE:
+			r.title = optarg;
+			break;
+		case OPT_DESCRIPTION:
+			r.description = optarg;
+			break;
+		case OPT_OWNER:
+			r.owner = optarg;
+			break;
+		case OPT_LIKELIHOOD:
+			lik = optarg;
+			break;
+		case OPT_IMPACT:
+			imp = optarg;
+			break;
+		case OPT_REVIEW_DATE:
+			r.review_date = optarg;
+			break;
+		default: {
+			int rc = cli_common_option(cli, cmd, opt, argv);
+			if (rc)
+				return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+		}
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(cli, cmd, argc - optind < 1 ? "missing SUPPLIER"
+								   : "too many arguments");
+	if (!r.title)
+		return cli_usage_error(cli, cmd, "missing --title");
+	if (!lik || !imp)
+		return cli_usage_error(cli, cmd, "missing --%s", lik ? "impact" : "likelihood");
+	int rc = parse_scale(cli, "--likelihood", lik, &r.likelihood);
+	if (rc == EXIT_OK)
+		rc = parse_scale(cli, "--impact", imp, &r.impact);
+	if (rc == EXIT_OK)
+		rc = cli_open(cli, false);
+	if (rc)
+		return rc;
+	r.supplier = argv[optind];
+	int64_t id = 0;
+	if (srr_risk_add(cli->reg, &r, &id))
+		return cli_fail(cli, -1);
+	char text[32];
+	snprintf(text, sizeof(text), "R-%lld", (long long)id);
+	if (cli->json)
+		cli_done(cli, "risk", text, "");
+	else
+		printf("%s\n", text);
+	return EXIT_OK;
+}
+
+/* "TEXT[,OWNER[,DUE]]" into a, pointing into the (modifiable) copy. */
+static int
+parse_action(struct cli *cli, char *s, struct srr_action *a)
+{
+	char *owner = strchr(s, ',');
+	char *due = NULL;
+	if (owner) {
+		*owner++ = '\0';
+		due = strchr(owner, ',');
+		if (due)
+			*due++ = '\0';
+	}
+	if (due && strchr(due, ','))
+		return cli_error(cli, "--action: expected TEXT[,OWNER[,DUE]]");
+	a->text = s;
+	a->owner = owner && *owner ? owner : NULL;
+	a->due = due && *due ? due : NULL;
+	return EXIT_OK;
+}
+
+static int
+risk_treat(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &risk_commands[1];
+	static const struct option opts[] = {
+		{ "treatment", required_argument, NULL, OPT_TREATMENT },
+		{ "residual-likelihood", required_argument, NULL, OPT_RLIKELIHOOD },
+		{ "residual-impact", required_argument, NULL, OPT_RIMPACT },
+		{ "justification", required_argument, NULL, OPT_JUSTIFICATION },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "action", required_argument, NULL, OPT_ACTION },
+		COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct srr_treatment_plan plan = { 0 };
+	const char *treatment = NULL, *lik = NULL, *imp = NULL;
+	struct strv actions = { 0 };
+	int opt, rc = EXIT_OK;
+	optind = 0;
+	while (rc == EXIT_OK && (opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_TREATMENT:
+			treatment = optarg;
+			break;
+		case OPT_RLIKELIHOOD:
+			lik = optarg;
+			break;
+		case OPT_RIMPACT:
+			imp = optarg;
+			break;
+		case OPT_JUSTIFICATION:
+			plan.justification = optarg;
+			break;
+		case OPT_UNTIL:
+			plan.until = optarg;
+			break;
+		case OPT_ACTION:
+			if (strv_push(&actions, optarg))
+				rc = cli_error(cli, "out of memory");
+			break;
+		default:
+			rc = cli_common_option(cli, cmd, opt, argv);
+		}
+	}
+	if (rc == EXIT_OK && argc - optind != 1)
+		rc = cli_usage_error(cli, cmd, argc - optind < 1 ? "missing RISK" : "too many arguments");
+	if (rc == EXIT_OK && !treatment)
+		rc = cli_usage_error(cli, cmd, "missing --treatment");
+	if (rc == EXIT_OK && (!lik || !imp))
+		rc = cli_usage_error(cli, cmd, "missing --residual-%s", lik ? "impact" : "likelihood");
+	int64_t id = 0;
+	if (rc == EXIT_OK)
+		rc = parse_risk_id(cli, argv[optind], &id);
+	if (rc == EXIT_OK) {
+		plan.treatment = srr_treatment_from_name(treatment);
+		if (plan.treatment == SRR_TREATMENT_NONE)
+			rc = cli_error(cli, "--treatment '%s': must be mitigate, accept, transfer "
+					    "or avoid",
+				       treatment);
+	}
+	if (rc == EXIT_OK)
+		rc = parse_scale(cli, "--residual-likelihood", lik, &plan.residual_likelihood);
+	if (rc == EXIT_OK)
+		rc = parse_scale(cli, "--residual-impact", imp, &plan.residual_impact);
+	struct srr_action *acts = NULL;
+	char **copies = NULL;
+	if (rc == EXIT_OK && actions.n) {
+		acts = calloc(actions.n, sizeof(*acts));
+		copies = calloc(actions.n, sizeof(*copies));
+		if (!acts || !copies)
+			rc = cli_error(cli, "out of memory");
+		for (size_t i = 0; rc == EXIT_OK && i < actions.n; i++) {
+			copies[i] = strdup(actions.v[i]);
+			rc = copies[i] ? parse_action(cli, copies[i], &acts[i])
+				       : cli_error(cli, "out of memory");
+		}
+		plan.set_actions = 1;
+		plan.actions = acts;
+		plan.n_actions = actions.n;
+	}
+	if (rc == EXIT_OK)
+		rc = cli_open(cli, false);
+	if (rc == EXIT_OK && srr_risk_treat(cli->reg, id, &plan))
+		rc = cli_fail(cli, -1);
+	if (rc == EXIT_OK) {
+		struct srr_risk_list *l;
+		if (srr_risk_find(&l, cli->reg, id)) {
+			rc = cli_fail(cli, -1);
+		} else {
+			const struct srr_risk *r = srr_risk_list_get(l, 0);
+			char text[32];
+			snprintf(text, sizeof(text), "R-%lld", (long long)id);
+			if (cli->json) {
+				struct json j;
+				cli_json_begin(cli, &j);
+				json_object_begin(&j);
+				json_key(&j, "risk");
+				json_string(&j, text);
+				json_key(&j, "residual_level");
+				json_string(&j, r->residual_level);
+				json_key(&j, "acceptance");
+				json_string(&j, srr_acceptance_name(r->acceptance));
+				json_object_end(&j);
+				json_end(&j);
+			} else {
+				printf("Treated %s: %s, residual %s", text,
+				       srr_treatment_name(r->treatment), r->residual_level);
+				if (r->acceptance != SRR_ACCEPTANCE_NONE)
+					printf(", %s", srr_acceptance_name(r->acceptance));
+				putchar('\n');
+			}
+			srr_risk_list_free(l);
+		}
+	}
+	for (size_t i = 0; copies && i < actions.n; i++)
+		free(copies[i]);
+	free(copies);
+	free(acts);
+	strv_free(&actions);
+	return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+}
+
+static int
+risk_done(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &risk_commands[2];
+	static const struct option opts[] = { { "date", required_argument, NULL, OPT_DATE },
+					      COMMON_OPTIONS,
+					      { NULL, 0, NULL, 0 } };
+	const char *date = NULL;
+	int opt;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (opt == OPT_DATE) {
+			date = optarg;
+			continue;
+		}
+		int rc = cli_common_option(cli, cmd, opt, argv);
+		if (rc)
+			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+	}
+	if (argc - optind != 2)
+		return cli_usage_error(cli, cmd, argc - optind < 2 ? "missing RISK and N"
+								   : "too many arguments");
+	int64_t id = 0;
+	long long n = 0;
+	int rc = parse_risk_id(cli, argv[optind], &id);
+	if (rc == EXIT_OK && (!cli_parse_uint(argv[optind + 1], 1000, &n) || n == 0))
+		rc = cli_error(cli, "'%s' is not an action number (1, 2, ...)", argv[optind + 1]);
+	if (rc == EXIT_OK)
+		rc = cli_open(cli, false);
+	if (rc)
+		return rc;
+	if (srr_risk_action_done(cli->reg, id, (size_t)n, date))
+		return cli_fail(cli, -1);
+	cli_done(cli, "done", argv[optind + 1], "Marked done: action");
+	return EXIT_OK;
+}
+
+static int
+risk_close(struct cli *cli, int argc, char **argv)
+{
+	int rc = cli_parse_plain(cli, &risk_commands[3], argc, argv, 1, "RISK");
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+	int64_t id = 0;
+	rc = parse_risk_id(cli, argv[optind], &id);
+	if (rc == EXIT_OK)
+		rc = cli_open(cli, false);
+	if (rc)
+		return rc;
+	if (srr_risk_close(cli->reg, id))
+		return cli_fail(cli, -1);
+	cli_done(cli, "closed", argv[optind], "Closed risk");
+	return EXIT_OK;
+}
+
+static void
+json_risk(struct json *j, const struct srr_risk *r)
+{
+	char id[32];
+	snprintf(id, sizeof(id), "R-%lld", (long long)r->id);
+	json_object_begin(j);
+	json_key(j, "id");
+	json_string(j, id);
+	json_key(j, "supplier");
+	json_string(j, r->supplier);
+	json_key(j, "title");
+	json_string(j, r->title);
+	json_key(j, "description");
+	json_string(j, r->description);
+	json_key(j, "owner");
+	json_string(j, r->owner);
+	json_key(j, "status");
+	json_string(j, r->closed ? "closed" : "open");
+	json_key(j, "likelihood");
+	json_int(j, r->likelihood);
+	json_key(j, "impact");
+	json_int(j, r->impact);
+	json_key(j, "level");
+	json_string(j, r->level);
+	json_key(j, "treatment");
+	json_string(j, srr_treatment_name(r->treatment));
+	json_key(j, "residual_likelihood");
+	if (r->residual_likelihood)
+		json_int(j, r->residual_likelihood);
+	else
+		json_null(j);
+	json_key(j, "residual_impact");
+	if (r->residual_impact)
+		json_int(j, r->residual_impact);
+	else
+		json_null(j);
+	json_key(j, "residual_level");
+	json_string(j, r->residual_level);
+	json_key(j, "above_tolerance");
+	json_bool(j, r->above_tolerance);
+	json_key(j, "acceptance");
+	json_string(j, srr_acceptance_name(r->acceptance));
+	json_key(j, "justification");
+	json_string(j, r->justification);
+	json_key(j, "accept_until");
+	json_string(j, r->accept_until);
+	json_key(j, "review_date");
+	json_string(j, r->review_date);
+	json_key(j, "actions");
+	json_array_begin(j);
+	for (size_t i = 0; i < r->n_actions; i++) {
+		json_object_begin(j);
+		json_key(j, "text");
+		json_string(j, r->actions[i].text);
+		json_key(j, "owner");
+		json_string(j, r->actions[i].owner);
+		json_key(j, "due");
+		json_string(j, r->actions[i].due);
+		json_key(j, "done");
+		json_string(j, r->actions[i].done);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+}
+
+static int
+risk_list(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &risk_commands[4];
+	static const struct option opts[] = { { "all", no_argument, NULL, OPT_ALL },
+					      COMMON_OPTIONS,
+					      { NULL, 0, NULL, 0 } };
+	bool all = false;
+	int opt;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (opt == OPT_ALL) {
+			all = true;
+			continue;
+		}
+		int rc = cli_common_option(cli, cmd, opt, argv);
+		if (rc)
+			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+	}
+	if (argc - optind > 1)
+		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind + 1]);
+	int rc = cli_open(cli, false);
+	if (rc)
+		return rc;
+	struct srr_risk_list *l;
+	if (srr_risk_list_new(&l, cli->reg, optind < argc ? argv[optind] : NULL, all))
+		return cli_fail(cli, -1);
+	size_t n = srr_risk_list_count(l);
+	if (cli->json) {
+		struct json j;
+		cli_json_begin(cli, &j);
+		json_object_begin(&j);
+		json_key(&j, "risks");
+		json_array_begin(&j);
+		for (size_t i = 0; i < n; i++)
+			json_risk(&j, srr_risk_list_get(l, i));
+		json_array_end(&j);
+		json_object_end(&j);
+		json_end(&j);
+	} else {
+		static const char *const hdr[] = { "ID",       "SUPPLIER", "LEVEL", "TREATMENT",
+						   "RESIDUAL", "STATE",    "TITLE" };
+		struct table *t = table_new(7, hdr);
+		for (size_t i = 0; i < n; i++) {
+			const struct srr_risk *r = srr_risk_list_get(l, i);
+			char id[32];
+			snprintf(id, sizeof(id), "R-%lld", (long long)r->id);
+			const char *state = r->closed ? "closed"
+					    : r->acceptance != SRR_ACCEPTANCE_NONE
+						    ? srr_acceptance_name(r->acceptance)
+					    : r->above_tolerance ? "above tolerance"
+								 : "open";
+			table_row(t, id, r->supplier, r->level, srr_treatment_name(r->treatment),
+				  r->residual_level, state, r->title);
+		}
+		table_print(t);
+	}
+	srr_risk_list_free(l);
+	return EXIT_OK;
+}
+
+static int
+risk_show(struct cli *cli, int argc, char **argv)
+{
+	int rc = cli_parse_plain(cli, &risk_commands[5], argc, argv, 1, "RISK");
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+	int64_t id = 0;
+	rc = parse_risk_id(cli, argv[optind], &id);
+	if (rc == EXIT_OK)
+		rc = cli_open(cli, false);
+	if (rc)
+		return rc;
+	struct srr_risk_list *l;
+	if (srr_risk_find(&l, cli->reg, id))
+		return cli_fail(cli, -1);
+	const struct srr_risk *r = srr_risk_list_get(l, 0);
+	if (cli->json) {
+		struct json j;
+		cli_json_begin(cli, &j);
+		json_risk(&j, r);
+		json_end(&j);
+	} else {
+		printf("Risk R-%lld of %s (%s): %s\n", (long long)r->id, r->supplier,
+		       r->closed ? "closed" : "open", r->title);
+		if (r->description)
+			printf("  Description:  %s\n", r->description);
+		printf("  Owner:        %s\n", r->owner ? r->owner : "-");
+		printf("  Inherent:     likelihood %u x impact %u = %s\n", r->likelihood, r->impact,
+		       r->level);
+		if (r->treatment) {
+			printf("  Treatment:    %s\n", srr_treatment_name(r->treatment));
+			printf("  Residual:     likelihood %u x impact %u = %s%s\n",
+			       r->residual_likelihood, r->residual_impact, r->residual_level,
+			       r->above_tolerance ? " (above tolerance)" : "");
+		} else {
+			printf("  Treatment:    not decided%s\n",
+			       r->above_tolerance ? " (above tolerance)" : "");
+		}
+		if (r->acceptance != SRR_ACCEPTANCE_NONE)
+			printf("  Acceptance:   %s until %s\n  Justification: %s\n",
+			       srr_acceptance_name(r->acceptance), r->accept_until, r->justification);
+		printf("  Review date:  %s\n", r->review_date ? r->review_date : "a year after adding");
+		for (size_t i = 0; i < r->n_actions; i++) {
+			const struct srr_action *a = &r->actions[i];
+			printf("  Action %zu:     [%s] %s", i + 1, a->done ? "x" : " ", a->text);
+			if (a->owner)
+				printf(" (owner %s)", a->owner);
+			if (a->due)
+				printf(" due %s", a->due);
+			if (a->done)
+				printf(", done %s", a->done);
+			putchar('\n');
+		}
+	}
+	srr_risk_list_free(l);
+	return EXIT_OK;
+}
