@@ -61,10 +61,31 @@ done
 step sla record acme-cloud C-2024-001 incident-response --period 2026-09 --value 6
 step sla record northwind-dc NW-17 power-availability --period 2026-Q3 --value 100
 
-step supplier list
+step policy show
+
+printf 'Scope: HSM hosting, remote signing.\nISO 27001 certificate valid to 2027-05.\n' \
+	>"$demo/acme-review-2026.txt"
+step review record acme-cloud --date 2026-08-15 --outcome conditional \
+	--findings "Pen-test report pending" --evidence "$demo/acme-review-2026.txt"
+step review record northwind-dc --date 2026-06-01 --outcome pass
+step incident add acme-cloud --identified 2026-09-12T08:15:00Z \
+	--notified 2026-09-14T10:00:00Z --severity high --summary "Signing backend outage, 3 h"
+
+step risk add acme-cloud --title "Single-region HSM hosting" --likelihood 3 --impact 4 \
+	--owner "Head of Operations"
+step risk treat R-1 --treatment mitigate --residual-likelihood 2 --residual-impact 4 \
+	--action "Contract second region,Head of Operations,2027-03-31"
+step risk add northwind-dc --title "Colocation power redundancy" --likelihood 2 --impact 5
+step risk treat R-2 --treatment accept --residual-likelihood 2 --residual-impact 5 \
+	--justification "Dual feeds and UPS verified on site; a third feed costs more than the outage risk" \
+	--until 2027-06-30
+step risk list
+
+step supplier list --sort score
 step supplier show acme-cloud
 step contract list --gaps
 step sla list --breaches
+step due --within 60 || echo "(srr due exits 1 when something is overdue)"
 step log
 
 cat <<MSG
