@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static char tmpdir[4096];
+static char tmpdir[1024];
 
 static int
 rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -39,7 +39,7 @@ test_tmpdir(void)
 const char *
 test_path(const char *name)
 {
-	static char bufs[4][4096];
+	static char bufs[4][2048];
 	static int next;
 	char *b = bufs[next++ % 4];
 	snprintf(b, sizeof(bufs[0]), "%s/%s", tmpdir, name);

@@ -4,6 +4,10 @@
  * stored: every answer is derived from the register and the policy in
  * force when asked, so nothing can become stale (a next-review date
  * written at review time would never become overdue after a cadence change).
+ *
+ * The as-of day filters what carries a date of its own (reviews, incidents,
+ * measurements, contracts, actions); suppliers and risks are taken as they
+ * are now, so the answer does not depend on when a row happened to be typed in.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -170,7 +174,7 @@ load_suppliers(struct ctx *c)
 	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
 		c->reg, "SELECT s.id, s.key, s.tier, s.created,"
 			" (SELECT max(date) FROM review r WHERE r.supplier_id = s.id AND r.date <= ?1)"
-			" FROM supplier s WHERE s.status = 'active' AND substr(s.created, 1, 10) <= ?1"
+			" FROM supplier s WHERE s.status = 'active'"
 			" ORDER BY s.id");
 	if (!st)
 		return SRR_E_DB;
@@ -443,8 +447,6 @@ risks(struct ctx *c)
 	qsort(by_key, c->n, sizeof(*by_key), cmp_key);
 	for (size_t i = 0; rc == 0 && i < srr_risk_list_count(l); i++) {
 		const struct srr_risk *r = srr_risk_list_get(l, i);
-		if (day_of(r->created) > c->day)
-			continue;
 		struct facts probe = { .key = r->supplier }, *pp = &probe;
 		struct facts **hit = bsearch(&pp, by_key, c->n, sizeof(*by_key), cmp_key);
 		if (!hit)

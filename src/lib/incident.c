@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "libsrr-private.h"
 #include "log-private.h"
@@ -46,7 +45,7 @@ check_time(struct srr_register *reg, const char *what, const char *t, int64_t *s
 		return reg_error(reg, SRR_E_INPUT,
 				 "%s time '%s' is not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SSZ)",
 				 what, t ? t : "");
-	if (*secs > (int64_t)time(NULL))
+	if (*secs > reg_now_secs(reg))
 		return reg_error(reg, SRR_E_INPUT, "%s time %s is in the future", what, t);
 	return 0;
 }

@@ -72,6 +72,10 @@ int bind_text(sqlite3_stmt *st, int idx, const char *s);
 int64_t reg_today(const struct srr_register *reg);
 void reg_now(char buf[21]);
 
+/* "Now" for checks that refuse times in the future: the end of the
+ * register's today when one was set, else the clock. */
+int64_t reg_now_secs(const struct srr_register *reg);
+
 /* The actor recorded on changes. */
 const char *reg_actor(const struct srr_register *reg);
 

@@ -233,6 +233,14 @@ reg_today(const struct srr_register *reg)
 	return (int64_t)now / 86400;
 }
 
+int64_t
+reg_now_secs(const struct srr_register *reg)
+{
+	if (reg->today != INT64_MIN)
+		return reg->today * 86400 + 86399;
+	return (int64_t)time(NULL);
+}
+
 void
 reg_now(char buf[21])
 {
