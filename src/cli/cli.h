@@ -62,7 +62,7 @@ const char *cli_db_path(const struct cli *cli);
 /* Open (or create) the register and set the actor. */
 int cli_open(struct cli *cli, bool create);
 int cli_open_with_policy(struct cli *cli, bool create, const char *policy);
-/* Report the library's last error and return EXIT_ERROR (or EXIT_USAGE). */
+/* Report the library's last error and return EXIT_ERROR. */
 int cli_fail(struct cli *cli, int rc);
 /* A one-line error that is the user's input, not the library's. */
 int cli_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

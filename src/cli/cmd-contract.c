@@ -71,7 +71,7 @@ cmd_contract(struct cli *cli, int argc, char **argv)
 struct contract_args {
 	const char *start, *end, *notice;
 	unsigned clauses;
-	bool set_clauses;
+	bool set_clauses, no_clauses;
 };
 
 static const struct option edit_options[] = {
@@ -119,7 +119,7 @@ parse_edit(struct cli *cli, const struct command *cmd, int argc, char **argv,
 		case OPT_NO_CLAUSES:
 			if (!update)
 				return cli_usage_error(cli, cmd, "'--no-clauses' only applies to update");
-			a->set_clauses = true;
+			a->set_clauses = a->no_clauses = true;
 			break;
 		default: {
 			int rc = cli_common_option(cli, cmd, opt, argv);
@@ -128,6 +128,8 @@ parse_edit(struct cli *cli, const struct command *cmd, int argc, char **argv,
 		}
 		}
 	}
+	if (a->no_clauses && a->clauses)
+		return cli_usage_error(cli, cmd, "'--no-clauses' contradicts '--clause'");
 	if (argc - optind < 2)
 		return cli_usage_error(cli, cmd, "missing SUPPLIER and REF");
 	if (argc - optind > 2)

@@ -144,8 +144,8 @@ cli_open_with_policy(struct cli *cli, bool create, const char *policy)
 int
 cli_fail(struct cli *cli, int rc)
 {
+	(void)rc; /* every library failure is exit 3; the message says which */
 	fprintf(stderr, "srr %s: %s\n", cli->cmd, srr_errmsg(cli->reg));
-	(void)rc;
 	return EXIT_ERROR;
 }
 

@@ -219,8 +219,9 @@ srr_contract_add(struct srr_register *reg, const struct srr_contract *c)
 static enum srr_contract_state
 derive_state(const struct srr_contract *c, int64_t today)
 {
-	int64_t start = 0, end = 0;
-	if (c->terminated)
+	int64_t start = 0, end = 0, terminated;
+	/* A termination takes effect on its date, as in srr_due_list_new(). */
+	if (c->terminated && date_parse(c->terminated, &terminated) && today >= terminated)
 		return SRR_CONTRACT_TERMINATED;
 	date_parse(c->start, &start);
 	date_parse(c->end, &end);
@@ -403,6 +404,9 @@ do_update(struct srr_register *reg, const char *supplier, const char *ref,
 	if (rc == 0 && c.terminated && strcmp(c.terminated, c.start) < 0)
 		rc = reg_error(reg, SRR_E_INPUT, "contract start %s is after its termination %s",
 			       c.start, c.terminated);
+	if (rc == 0 && c.terminated && strcmp(c.terminated, c.end) > 0)
+		rc = reg_error(reg, SRR_E_INPUT, "contract end %s is before its termination %s",
+			       c.end, c.terminated);
 	if (rc == 0)
 		rc = log_contract(reg, NULL, &l->items[0], &before, &blen);
 	if (rc == 0)
@@ -458,6 +462,10 @@ do_terminate(struct srr_register *reg, const char *supplier, const char *ref, co
 	else if (strcmp(date, c.start) < 0)
 		rc = reg_error(reg, SRR_E_INPUT, "termination date %s is before the contract start %s",
 			       date, c.start);
+	else if (strcmp(date, c.end) > 0)
+		rc = reg_error(reg, SRR_E_INPUT,
+			       "termination date %s is after the contract end %s: it ends anyway",
+			       date, c.end);
 	c.terminated = date;
 	if (rc == 0)
 		rc = write_contract(reg, &c);

@@ -35,6 +35,7 @@ enum vtype {
 	V_DEC,
 	V_ENUM,
 	V_HEX,
+	V_SHA256, /* 64 lowercase hex digits */
 	V_PERIOD,  /* YYYY-MM or YYYY-Qn */
 	V_ENTITY,  /* type/part[/part...] */
 	V_ACTION,  /* noun.verb */
@@ -124,7 +125,7 @@ static const struct field_spec event_fields[] = {
 	{ "actor", V_LINE, ONE },
 	{ "action", V_ACTION, ONE },
 	{ "entity", V_ENTITY, ONE },
-	{ "record-sha256", V_HEX, ONE },
+	{ "record-sha256", V_SHA256, ONE },
 };
 
 static const char *const outcomes[] = { "pass", "conditional", "fail", NULL };
@@ -141,7 +142,7 @@ static const struct field_spec review_fields[] = {
 	{ "reviewer", V_LINE, ONE },
 	{ "findings", V_TEXT, OPT },
 	{ "evidence", V_LINE, MANY, NULL, 3 },
-	{ "evidence-sha256", V_HEX, ONE },
+	{ "evidence-sha256", V_SHA256, ONE },
 	{ "evidence-size", V_UINT, ONE },
 };
 
@@ -196,10 +197,10 @@ static const struct field_spec policy_fields[] = {
 	{ "weight-overdue-review", V_UINT, ONE },
 	{ "weight-clause-gap", V_UINT, ONE },
 	{ "weight-late-notification", V_UINT, ONE },
-	{ "trust-anchor", V_HEX, MANY, NULL, 0, true },
+	{ "trust-anchor", V_SHA256, MANY, NULL, 0, true },
 	{ "approver", V_LINE, MANY, NULL, 5 },
-	{ "approver-cert", V_HEX, OPT },
-	{ "approver-spki", V_HEX, OPT },
+	{ "approver-cert", V_SHA256, OPT },
+	{ "approver-spki", V_SHA256, OPT },
 	{ "approver-actor", V_LINE, MANY },
 	{ "approver-role", V_LINE, MANY },
 	{ "rule", V_ENUM, MANY, subjects, 4 },
@@ -388,6 +389,8 @@ value_ok(const struct field_spec *fs, const char *v)
 		return enum_index(fs->enums, v) >= 0;
 	case V_HEX:
 		return len % 2 == 0 && len <= 128 && strspn(v, "0123456789abcdef") == len;
+	case V_SHA256:
+		return len == 64 && strspn(v, "0123456789abcdef") == len;
 	case V_PERIOD:
 		return period_month_valid(v) || period_quarter_valid(v);
 	case V_COUNTRY:
@@ -436,16 +439,16 @@ validate(const struct srr_record *r, const struct type_spec *ts, size_t *at, cha
 	for (size_t s = 0; s < ts->n; s++) {
 		const struct field_spec *fs = &ts->fields[s];
 		unsigned group = fs->group ? fs->group : 1;
-		size_t count = 0;
+		size_t count = 0, prev = 0;
 		while (i < r->n && strcmp(r->f[i].name, fs->name) == 0) {
 			*at = i;
 			if (!value_ok(fs, r->f[i].value))
 				return fail(err, errsz, "invalid value for '%s'", fs->name);
 			if (fs->sorted && count > 0 &&
-			    compare_sorted(fs, r->f[i - 1].value, r->f[i].value) >= 0)
+			    compare_sorted(fs, r->f[prev].value, r->f[i].value) >= 0)
 				return fail(err, errsz, "'%s' values out of order or repeated",
 					    fs->name);
-			i++;
+			prev = i++;
 			count++;
 			/* The rest of a group belongs to this occurrence. */
 			for (unsigned g = 1; g < group; g++) {
@@ -602,6 +605,8 @@ srr_record_parse(struct srr_record **out, const char *buf, size_t len, char *err
 	int rc = srr_record_new(&r, type);
 	if (rc)
 		return rc;
+	/* Declared before the first jump to out: cleanup must see NULL. */
+	_cleanup_free_ char *again = NULL;
 	struct strbuf val = STRBUF_INIT;
 	const char *p = nl + 1, *end = buf + len;
 	unsigned line = 2;
@@ -638,7 +643,6 @@ srr_record_parse(struct srr_record **out, const char *buf, size_t len, char *err
 		goto out;
 	}
 	/* Belt and braces: canonical means the bytes come back unchanged. */
-	_cleanup_free_ char *again = NULL;
 	size_t again_len;
 	rc = srr_record_serialize(&again, &again_len, r, err, errsz);
 	if (rc)

@@ -75,6 +75,11 @@ reg_error(struct srr_register *reg, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(reg->errmsg, sizeof(reg->errmsg), fmt, ap);
 	va_end(ap);
+	/* Messages quote the caller's input: keep them one line and free of
+	 * terminal escapes whatever that input was. */
+	for (char *p = reg->errmsg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return code;
 }
 

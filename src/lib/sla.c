@@ -129,8 +129,13 @@ do_add(struct srr_register *reg, const struct srr_sla *in)
 {
 	struct srr_sla s = *in;
 	char target[DECIMAL_BUF];
-	int64_t cid, id;
-	int rc = contract_lookup(reg, s.supplier, s.contract, &cid);
+	int64_t cid, id, sid;
+	bool retired = false;
+	int rc = supplier_lookup(reg, s.supplier, &sid, &retired);
+	if (rc == 0 && retired)
+		rc = reg_error(reg, SRR_E_STATE, "supplier '%s' is retired", s.supplier);
+	if (rc == 0)
+		rc = contract_lookup(reg, s.supplier, s.contract, &cid);
 	if (rc == 0)
 		rc = check_metric(reg, s.metric);
 	if (rc == 0)
@@ -325,7 +330,7 @@ srr_sla_list_new(struct srr_sla_list **out, struct srr_register *reg, const char
 	if (!st)
 		return SRR_E_DB;
 	bind_text(st, 1, supplier);
-	bind_text(st, 2, supplier ? contract : NULL);
+	bind_text(st, 2, contract);
 	struct srr_sla_list *l = calloc(1, sizeof(*l));
 	if (!l)
 		return reg_error(reg, SRR_E_NOMEM, "out of memory");

@@ -56,6 +56,10 @@ text_find_control(const char *s, size_t len, bool allow_lf)
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && !(allow_lf && c == '\n')) || c == 0x7f)
 			return i;
+		/* C1 controls U+0080..U+009F, UTF-8 C2 80..C2 9F */
+		if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+		    (unsigned char)s[i + 1] <= 0x9f)
+			return i;
 	}
 	return len;
 }

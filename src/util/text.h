@@ -10,7 +10,8 @@ bool utf8_valid(const char *s, size_t len);
 /* Length of the longest valid UTF-8 prefix of s. */
 size_t utf8_valid_prefix(const char *s, size_t len);
 
-/* Byte offset of the first C0 control or DEL in s, or len if none.
+/* Byte offset of the first control character (C0, DEL, or C1 as UTF-8)
+ * in s, or len if none.
  * allow_lf lets LF through (multi-line text). */
 size_t text_find_control(const char *s, size_t len, bool allow_lf);
 
