@@ -54,6 +54,8 @@ int srr_due_list_new(struct srr_due_list **out, struct srr_register *reg, const 
 		     unsigned within);
 size_t srr_due_list_count(const struct srr_due_list *list);
 const struct srr_due_item *srr_due_list_get(const struct srr_due_list *list, size_t i);
+/** The day the list was judged on, "YYYY-MM-DD"; borrowed. */
+const char *srr_due_list_as_of(const struct srr_due_list *list);
 /** Number of overdue items. */
 size_t srr_due_list_overdue(const struct srr_due_list *list);
 void srr_due_list_free(struct srr_due_list *list);

@@ -61,7 +61,7 @@ cmd_due(struct cli *cli, int argc, char **argv)
 		cli_json_begin(cli, &j);
 		json_object_begin(&j);
 		json_key(&j, "as_of");
-		json_string(&j, as_of);
+		json_string(&j, srr_due_list_as_of(l));
 		json_key(&j, "within");
 		json_int(&j, within);
 		json_key(&j, "overdue");

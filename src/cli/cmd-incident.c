@@ -203,9 +203,16 @@ incident_list(struct cli *cli, int argc, char **argv)
 		}
 		char id[24], summary[64];
 		snprintf(id, sizeof(id), "%lld", (long long)in->id);
-		/* One line per incident: the first line of the summary, cut short. */
-		snprintf(summary, sizeof(summary), "%.*s", (int)strcspn(in->summary, "\n"),
-			 in->summary);
+		/* One line per incident: the first line of the summary, cut short,
+		 * never in the middle of a UTF-8 character. */
+		size_t len = strcspn(in->summary, "\n");
+		if (len > sizeof(summary) - 1) {
+			len = sizeof(summary) - 1;
+			while (len > 0 && ((unsigned char)in->summary[len] & 0xc0) == 0x80)
+				len--;
+		}
+		memcpy(summary, in->summary, len);
+		summary[len] = '\0';
 		table_row(t, id, in->supplier, in->identified, in->notified,
 			  srr_severity_name(in->severity), in->late ? "LATE" : "no", summary);
 	}

@@ -42,6 +42,7 @@ struct srr_due_list {
 	struct arena arena;
 	struct srr_due_item *items;
 	size_t n, cap, overdue;
+	char as_of[DATE_LEN + 1];
 };
 
 struct srr_score_list {
@@ -540,8 +541,15 @@ srr_due_list_new(struct srr_due_list **out, struct srr_register *reg, const char
 	}
 	if (l->n)
 		qsort(l->items, l->n, sizeof(*l->items), cmp_item);
+	date_format(l->as_of, c.day);
 	*out = l;
 	return 0;
+}
+
+SRR_EXPORT const char *
+srr_due_list_as_of(const struct srr_due_list *l)
+{
+	return l->as_of;
 }
 
 SRR_EXPORT size_t
