@@ -34,14 +34,22 @@ build=${SRR_BUILD_DIR:-build-test}
 jobs=$(nproc)
 
 setup() { # dir, options...
-	local dir=$1
+	local dir=$1 how=()
 	shift
 	if [ -f "$dir/build.ninja" ]; then
-		meson setup --reconfigure "$dir" "$@" >/dev/null
-	else
-		meson setup "$dir" "$@" >/dev/null
+		how=(--reconfigure)
+	elif [ -d "$dir" ]; then
+		how=(--wipe) # a setup that failed half-way
 	fi
-	ninja -C "$dir" >/dev/null
+	local log
+	log=$(mktemp)
+	if ! meson setup "${how[@]}" "$dir" "$@" >"$log" 2>&1 || ! ninja -C "$dir" >>"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		echo "contrib/test.sh: building in $dir failed" >&2
+		exit 1
+	fi
+	rm -f "$log"
 }
 
 # Sum the results meson wrote for one run into the totals.

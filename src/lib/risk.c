@@ -490,22 +490,25 @@ load_actions(struct srr_register *reg, struct srr_risk_list *l, struct srr_risk 
 	return 0;
 }
 
-/* Levels and acceptance state, from the policy and the register's today. */
-static void
-derive(struct srr_risk *r, const struct srr_policy *p, int64_t today)
+/* Levels and acceptance state, from the policy and the register's today.
+ * Level names are copied: the policy goes before the list does. */
+static int
+derive(struct srr_risk *r, struct arena *a, const struct srr_policy *p, int64_t today)
 {
 	int inherent = srr_policy_level(p, r->likelihood, r->impact);
 	int residual = r->residual_likelihood
 			       ? srr_policy_level(p, r->residual_likelihood, r->residual_impact)
 			       : -1;
-	r->level = inherent >= 0 ? p->levels[inherent].name : NULL;
-	r->residual_level = residual >= 0 ? p->levels[residual].name : NULL;
+	r->level = inherent >= 0 ? arena_strdup(a, p->levels[inherent].name) : NULL;
+	r->residual_level = residual >= 0 ? arena_strdup(a, p->levels[residual].name) : NULL;
+	if ((inherent >= 0 && !r->level) || (residual >= 0 && !r->residual_level))
+		return SRR_E_NOMEM;
 	int effective = residual >= 0 ? residual : inherent;
 	r->residual_rank = effective + 1;
 	r->above_tolerance = effective > (int)p->tolerance;
 	r->acceptance = SRR_ACCEPTANCE_NONE;
 	if (r->treatment != SRR_TREATMENT_ACCEPT)
-		return;
+		return 0;
 	int64_t until = 0;
 	if (r->accept_until && date_parse(r->accept_until, &until) && until < today)
 		r->acceptance = SRR_ACCEPTANCE_EXPIRED;
@@ -514,6 +517,7 @@ derive(struct srr_risk *r, const struct srr_policy *p, int64_t today)
 		r->acceptance = SRR_ACCEPTANCE_PENDING;
 	else
 		r->acceptance = SRR_ACCEPTANCE_ACCEPTED;
+	return 0;
 }
 
 static int
@@ -560,7 +564,10 @@ load_rows(struct srr_register *reg, struct srr_risk_list *l, sqlite3_stmt *st)
 			srr_policy_list_free(pl);
 			return rc;
 		}
-		derive(r, p, today);
+		if (derive(r, a, p, today)) {
+			rc = SQLITE_ROW; /* reported as out of memory below */
+			break;
+		}
 		l->n++;
 	}
 	srr_policy_list_free(pl);
