@@ -28,7 +28,8 @@ enum srr_treatment {
 const char *srr_treatment_name(enum srr_treatment t);
 enum srr_treatment srr_treatment_from_name(const char *name);
 
-/** Where an acceptance stands. */
+/** Where an acceptance stands; srr_acceptance_name() gives the stable
+ * tokens "none", "accepted", "pending", "expired". */
 enum srr_acceptance {
 	SRR_ACCEPTANCE_NONE = 0,    /**< the treatment is not accept */
 	SRR_ACCEPTANCE_ACCEPTED,    /**< within tolerance, justified, not expired */
@@ -94,6 +95,12 @@ int srr_risk_treat(struct srr_register *reg, int64_t id, const struct srr_treatm
 
 /** Mark action @p index (1-based) of risk @p id done on @p date (NULL: today). */
 int srr_risk_action_done(struct srr_register *reg, int64_t id, size_t index, const char *date);
+
+/**
+ * Record that risk @p id was reviewed on @p date (NULL: today) and set its
+ * next review date to @p next (NULL: a year after @p date).
+ */
+int srr_risk_reviewed(struct srr_register *reg, int64_t id, const char *date, const char *next);
 
 /** Close a risk that no longer applies; its history stays. */
 int srr_risk_close(struct srr_register *reg, int64_t id);

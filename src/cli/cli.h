@@ -75,6 +75,12 @@ int cli_parse_plain(struct cli *cli, const struct command *cmd, int argc, char *
 /* Confirm a change: {"<what>": id} with --json, else "<text> <id>". */
 void cli_done(struct cli *cli, const char *what, const char *id, const char *text);
 
+/* The same with a numeric id: {"<what>": 7}. */
+void cli_done_id(struct cli *cli, const char *what, long long id, const char *text);
+
+/* A library context without a register, for commands that need none. */
+int cli_context(struct cli *cli);
+
 /* Parse a non-negative integer option strictly. */
 bool cli_parse_uint(const char *s, long long max, long long *out);
 

@@ -96,9 +96,7 @@ incident_add(struct cli *cli, int argc, char **argv)
 	int64_t id;
 	if (srr_incident_add(cli->reg, &in, &id))
 		return cli_fail(cli, -1);
-	char text[32];
-	snprintf(text, sizeof(text), "%lld", (long long)id);
-	cli_done(cli, "incident", text, "Recorded incident");
+	cli_done_id(cli, "incident", id, "Recorded incident");
 	return EXIT_OK;
 }
 
@@ -143,7 +141,7 @@ incident_notified(struct cli *cli, int argc, char **argv)
 		return rc;
 	if (srr_incident_notified(cli->reg, id, at))
 		return cli_fail(cli, -1);
-	cli_done(cli, "notified", argv[optind], "Recorded notification of incident");
+	cli_done_id(cli, "notified", id, "Recorded notification of incident");
 	return EXIT_OK;
 }
 

@@ -19,9 +19,13 @@ const struct command policy_commands[] = {
 	  "\n"
 	  "Reads and checks the policy (docs/policy.md), reads the certificates it\n"
 	  "names (paths relative to the file), and stores it as the next version.\n"
-	  "Errors name FILE:LINE:COLUMN; nothing is stored then.\n" },
+	  "Errors name FILE:LINE:COLUMN; nothing is stored then. Setting the policy\n"
+	  "already in force again stores nothing. A policy whose risk scales would\n"
+	  "leave an open risk off the matrix is refused.\n" },
 	{ "check", policy_check, "Check a policy file without storing it",
-	  "Usage: srr policy check FILE.yaml\n" },
+	  "Usage: srr policy check FILE.yaml\n"
+	  "\n"
+	  "Needs no register: check a policy before 'srr init --policy'.\n" },
 	{ "show", policy_show, "Show the policy in force",
 	  "Usage: srr policy show [--version N] [--yaml]\n"
 	  "\n"
@@ -49,9 +53,7 @@ policy_set(struct cli *cli, int argc, char **argv)
 	unsigned version;
 	if (srr_policy_set(cli->reg, file, &version))
 		return cli_fail(cli, -1);
-	char v[16];
-	snprintf(v, sizeof(v), "%u", version);
-	cli_done(cli, "version", v, "Policy set, version");
+	cli_done_id(cli, "version", version, "Policy in force: version");
 	return EXIT_OK;
 }
 
@@ -62,7 +64,8 @@ policy_check(struct cli *cli, int argc, char **argv)
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 	const char *file = argv[optind];
-	rc = cli_open(cli, false);
+	/* Checking needs no register: a policy can be checked before init. */
+	rc = cli_context(cli);
 	if (rc)
 		return rc;
 	if (srr_policy_check(cli->reg, file))

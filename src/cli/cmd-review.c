@@ -102,11 +102,8 @@ review_record(struct cli *cli, int argc, char **argv)
 	r.supplier = argv[optind];
 	if (rc == EXIT_OK && srr_review_record(cli->reg, &r, &id))
 		rc = cli_fail(cli, -1);
-	if (rc == EXIT_OK) {
-		char text[32];
-		snprintf(text, sizeof(text), "%lld", (long long)id);
-		cli_done(cli, "review", text, "Recorded review");
-	}
+	if (rc == EXIT_OK)
+		cli_done_id(cli, "review", id, "Recorded review");
 	free(ev);
 	strv_free(&evidence);
 	return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;

@@ -22,12 +22,14 @@ enum {
 	OPT_UNTIL,
 	OPT_ACTION,
 	OPT_DATE,
+	OPT_NEXT,
 	OPT_ALL,
 };
 
 static int risk_add(struct cli *cli, int argc, char **argv);
 static int risk_treat(struct cli *cli, int argc, char **argv);
 static int risk_done(struct cli *cli, int argc, char **argv);
+static int risk_review(struct cli *cli, int argc, char **argv);
 static int risk_close(struct cli *cli, int argc, char **argv);
 static int risk_list(struct cli *cli, int argc, char **argv);
 static int risk_show(struct cli *cli, int argc, char **argv);
@@ -53,6 +55,11 @@ const struct command risk_commands[] = {
 	  "approval; until then the risk shows 'acceptance pending approval'.\n" },
 	{ "done", risk_done, "Mark a treatment action done",
 	  "Usage: srr risk done RISK N [--date DATE]\n" },
+	{ "review", risk_review, "Record a risk review and set the next one",
+	  "Usage: srr risk review RISK [--date DATE] [--next DATE]\n"
+	  "\n"
+	  "  --date DATE   when it was reviewed (default: today, UTC)\n"
+	  "  --next DATE   the next review (default: a year after --date; REQ-5-04)\n" },
 	{ "close", risk_close, "Close a risk that no longer applies",
 	  "Usage: srr risk close RISK\n" },
 	{ "list", risk_list, "List open risks with their levels",
@@ -68,6 +75,23 @@ int
 cmd_risk(struct cli *cli, int argc, char **argv)
 {
 	return cli_dispatch(cli, "risk", risk_commands, n_risk_commands, argc, argv);
+}
+
+/* For people: what the acceptance state means. */
+static const char *
+acceptance_text(enum srr_acceptance a)
+{
+	switch (a) {
+	case SRR_ACCEPTANCE_PENDING:
+		return "acceptance pending approval";
+	case SRR_ACCEPTANCE_EXPIRED:
+		return "acceptance expired";
+	case SRR_ACCEPTANCE_ACCEPTED:
+		return "accepted";
+	case SRR_ACCEPTANCE_NONE:
+		break;
+	}
+	return NULL;
 }
 
 static int
@@ -289,7 +313,7 @@ risk_treat(struct cli *cli, int argc, char **argv)
 				printf("Treated %s: %s, residual %s", text,
 				       srr_treatment_name(r->treatment), r->residual_level);
 				if (r->acceptance != SRR_ACCEPTANCE_NONE)
-					printf(", %s", srr_acceptance_name(r->acceptance));
+					printf(", %s", acceptance_text(r->acceptance));
 				putchar('\n');
 			}
 			srr_risk_list_free(l);
@@ -336,14 +360,28 @@ risk_done(struct cli *cli, int argc, char **argv)
 		return rc;
 	if (srr_risk_action_done(cli->reg, id, (size_t)n, date))
 		return cli_fail(cli, -1);
-	cli_done(cli, "done", argv[optind + 1], "Marked done: action");
+	if (cli->json) {
+		struct json j;
+		char text[32];
+		snprintf(text, sizeof(text), "R-%lld", (long long)id);
+		cli_json_begin(cli, &j);
+		json_object_begin(&j);
+		json_key(&j, "risk");
+		json_string(&j, text);
+		json_key(&j, "done");
+		json_int(&j, n);
+		json_object_end(&j);
+		json_end(&j);
+	} else {
+		printf("Marked action %lld of R-%lld done\n", n, (long long)id);
+	}
 	return EXIT_OK;
 }
 
 static int
 risk_close(struct cli *cli, int argc, char **argv)
 {
-	int rc = cli_parse_plain(cli, &risk_commands[3], argc, argv, 1, "RISK");
+	int rc = cli_parse_plain(cli, &risk_commands[4], argc, argv, 1, "RISK");
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 	int64_t id = 0;
@@ -354,7 +392,62 @@ risk_close(struct cli *cli, int argc, char **argv)
 		return rc;
 	if (srr_risk_close(cli->reg, id))
 		return cli_fail(cli, -1);
-	cli_done(cli, "closed", argv[optind], "Closed risk");
+	char text[32];
+	snprintf(text, sizeof(text), "R-%lld", (long long)id);
+	cli_done(cli, "closed", text, "Closed risk");
+	return EXIT_OK;
+}
+
+static int
+risk_review(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &risk_commands[3];
+	static const struct option opts[] = { { "date", required_argument, NULL, OPT_DATE },
+					      { "next", required_argument, NULL, OPT_NEXT },
+					      COMMON_OPTIONS,
+					      { NULL, 0, NULL, 0 } };
+	const char *date = NULL, *next = NULL;
+	int opt;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (opt == OPT_DATE) {
+			date = optarg;
+		} else if (opt == OPT_NEXT) {
+			next = optarg;
+		} else {
+			int rc = cli_common_option(cli, cmd, opt, argv);
+			if (rc)
+				return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(cli, cmd, argc - optind < 1 ? "missing RISK" : "too many arguments");
+	int64_t id = 0;
+	int rc = parse_risk_id(cli, argv[optind], &id);
+	if (rc == EXIT_OK)
+		rc = cli_open(cli, false);
+	if (rc)
+		return rc;
+	struct srr_risk_list *l;
+	if (srr_risk_reviewed(cli->reg, id, date, next) || srr_risk_find(&l, cli->reg, id))
+		return cli_fail(cli, -1);
+	const struct srr_risk *r = srr_risk_list_get(l, 0);
+	char text[32];
+	snprintf(text, sizeof(text), "R-%lld", (long long)id);
+	if (cli->json) {
+		struct json j;
+		cli_json_begin(cli, &j);
+		json_object_begin(&j);
+		json_key(&j, "risk");
+		json_string(&j, text);
+		json_key(&j, "next_review");
+		json_string(&j, r->review_date);
+		json_object_end(&j);
+		json_end(&j);
+	} else {
+		printf("Reviewed %s; next review %s\n", text, r->review_date);
+	}
+	srr_risk_list_free(l);
 	return EXIT_OK;
 }
 
@@ -427,7 +520,7 @@ json_risk(struct json *j, const struct srr_risk *r)
 static int
 risk_list(struct cli *cli, int argc, char **argv)
 {
-	const struct command *cmd = &risk_commands[4];
+	const struct command *cmd = &risk_commands[5];
 	static const struct option opts[] = { { "all", no_argument, NULL, OPT_ALL },
 					      COMMON_OPTIONS,
 					      { NULL, 0, NULL, 0 } };
@@ -473,7 +566,7 @@ risk_list(struct cli *cli, int argc, char **argv)
 			snprintf(id, sizeof(id), "R-%lld", (long long)r->id);
 			const char *state = r->closed ? "closed"
 					    : r->acceptance != SRR_ACCEPTANCE_NONE
-						    ? srr_acceptance_name(r->acceptance)
+						    ? acceptance_text(r->acceptance)
 					    : r->above_tolerance ? "above tolerance"
 								 : "open";
 			table_row(t, id, r->supplier, r->level, srr_treatment_name(r->treatment),
@@ -488,7 +581,7 @@ risk_list(struct cli *cli, int argc, char **argv)
 static int
 risk_show(struct cli *cli, int argc, char **argv)
 {
-	int rc = cli_parse_plain(cli, &risk_commands[5], argc, argv, 1, "RISK");
+	int rc = cli_parse_plain(cli, &risk_commands[6], argc, argv, 1, "RISK");
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 	int64_t id = 0;
@@ -523,10 +616,15 @@ risk_show(struct cli *cli, int argc, char **argv)
 			printf("  Treatment:    not decided%s\n",
 			       r->above_tolerance ? " (above tolerance)" : "");
 		}
-		if (r->acceptance != SRR_ACCEPTANCE_NONE)
-			printf("  Acceptance:   %s until %s\n  Justification: %s\n",
-			       srr_acceptance_name(r->acceptance), r->accept_until, r->justification);
-		printf("  Review date:  %s\n", r->review_date ? r->review_date : "a year after adding");
+		if (r->acceptance != SRR_ACCEPTANCE_NONE) {
+			printf("  Acceptance:   %s, until %s\n",
+			       r->acceptance == SRR_ACCEPTANCE_PENDING ? "pending approval"
+								       : srr_acceptance_name(r->acceptance),
+			       r->accept_until);
+			printf("  Why accepted: %s\n", r->justification);
+		}
+		printf("  Review date:  %s\n",
+		       r->review_date ? r->review_date : "a year after it was added");
 		for (size_t i = 0; i < r->n_actions; i++) {
 			const struct srr_action *a = &r->actions[i];
 			printf("  Action %zu:     [%s] %s", i + 1, a->done ? "x" : " ", a->text);

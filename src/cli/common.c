@@ -223,6 +223,30 @@ cli_parse_plain(struct cli *cli, const struct command *cmd, int argc, char **arg
 
 
 void
+cli_done_id(struct cli *cli, const char *what, long long id, const char *text)
+{
+	if (cli->json) {
+		struct json j;
+		cli_json_begin(cli, &j);
+		json_object_begin(&j);
+		json_key(&j, what);
+		json_int(&j, id);
+		json_object_end(&j);
+		json_end(&j);
+	} else {
+		printf("%s %lld\n", text, id);
+	}
+}
+
+int
+cli_context(struct cli *cli)
+{
+	if (srr_register_new(&cli->reg))
+		return cli_error(cli, "out of memory");
+	return EXIT_OK;
+}
+
+void
 cli_done(struct cli *cli, const char *what, const char *id, const char *text)
 {
 	if (cli->json) {

@@ -245,7 +245,7 @@ incidents(struct ctx *c)
 		c->reg, "SELECT id, supplier_id, identified, notified, severity FROM incident ORDER BY id");
 	if (!st)
 		return SRR_E_DB;
-	int64_t end_of_day = c->day * 86400 + 86399;
+	int64_t end_of_day = reg_moment_of(c->day);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct facts *f = find(c, sqlite3_column_int64(st, 1));

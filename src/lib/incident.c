@@ -170,8 +170,8 @@ srr_incident_notified(struct srr_register *reg, int64_t id, const char *time_tex
 static int
 load_rows(struct srr_register *reg, struct srr_incident_list *l, sqlite3_stmt *st)
 {
-	/* "Still not notified" is late once the 24 hours ended before the end of today. */
-	int64_t end_of_today = reg_today(reg) * 86400 + 86399;
+	/* "Still not notified" is late once 24 hours have passed by now. */
+	int64_t moment = reg_moment_of(reg_today(reg));
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (l->n == l->cap) {
@@ -199,7 +199,7 @@ load_rows(struct srr_register *reg, struct srr_incident_list *l, sqlite3_stmt *s
 		if (in->notified && time_parse(in->notified, &notified))
 			in->late = notified - ident > SRR_NOTIFY_WINDOW_SECONDS;
 		else
-			in->late = end_of_today - ident > SRR_NOTIFY_WINDOW_SECONDS;
+			in->late = moment - ident > SRR_NOTIFY_WINDOW_SECONDS;
 		l->n++;
 	}
 	if (rc != SQLITE_DONE)

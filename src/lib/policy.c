@@ -14,6 +14,7 @@
 #include "libsrr-private.h"
 #include "log-private.h"
 #include "policy-private.h"
+#include "risk-private.h"
 #include "srr/policy.h"
 #include "srr/record.h"
 #include "util/arena.h"
@@ -687,6 +688,35 @@ srr_policy_check(struct srr_register *reg, const char *path)
 	return rc;
 }
 
+/* Would path, stored as version, give exactly the stored record of version? */
+static int
+same_as_current(struct srr_register *reg, const char *path, unsigned version, bool *same)
+{
+	struct pctx c;
+	char *source = NULL, *bytes = NULL;
+	size_t len, blen;
+	*same = false;
+	int rc = prepare(&c, reg, path, version, &source, &len);
+	if (rc == 0)
+		rc = log_serialize(reg, c.rec, &bytes, &blen);
+	if (rc == 0) {
+		_cleanup_stmt_ sqlite3_stmt *st =
+			reg_stmt(reg, "SELECT record FROM policy WHERE version = ?1");
+		if (!st) {
+			rc = SRR_E_DB;
+		} else {
+			sqlite3_bind_int(st, 1, (int)version);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				*same = (size_t)sqlite3_column_bytes(st, 0) == blen &&
+					memcmp(sqlite3_column_blob(st, 0), bytes, blen) == 0;
+		}
+	}
+	free(bytes);
+	free(source);
+	pctx_release(&c);
+	return rc;
+}
+
 static int
 do_set(struct srr_register *reg, const char *path, unsigned *version)
 {
@@ -701,6 +731,21 @@ do_set(struct srr_register *reg, const char *path, unsigned *version)
 	rc = prepare(&c, reg, path, v, &source, &len);
 	if (rc == 0)
 		rc = log_serialize(reg, c.rec, &bytes, &blen);
+	if (rc == 0) {
+		unsigned nl = 0, ni = 0;
+		for (size_t i = 0; i < srr_record_count(c.rec); i++) {
+			nl += strcmp(srr_record_name(c.rec, i), "likelihood") == 0;
+			ni += strcmp(srr_record_name(c.rec, i), "impact") == 0;
+		}
+		rc = risk_check_scales(reg, nl, ni);
+	}
+	bool same = false;
+	if (rc == 0 && v > 1)
+		rc = same_as_current(reg, path, v - 1, &same);
+	if (rc == 0 && same) {
+		*version = v - 1;
+		goto out; /* the policy in force already says exactly this */
+	}
 	if (rc == 0)
 		rc = cert_store(reg, &c.certs);
 	if (rc == 0) {
@@ -728,6 +773,7 @@ do_set(struct srr_register *reg, const char *path, unsigned *version)
 	}
 	if (rc == 0)
 		*version = v;
+out:
 	free(bytes);
 	free(source);
 	pctx_release(&c);
@@ -918,6 +964,10 @@ srr_policy_find(struct srr_policy_list **out, struct srr_register *reg, unsigned
 		return rc;
 	if (version == 0)
 		version = current;
+	else if (version > current && current == 0)
+		return reg_error(reg, SRR_E_NOTFOUND,
+				 "no policy version %u: none has been set, the built-in default applies",
+				 version);
 	else if (version > current)
 		return reg_error(reg, SRR_E_NOTFOUND, "no policy version %u (the latest is %u)",
 				 version, current);

@@ -76,6 +76,10 @@ void reg_now(char buf[21]);
  * register's today when one was set, else the clock. */
 int64_t reg_now_secs(const struct srr_register *reg);
 
+/* The latest moment of day that has happened: its last second, or the
+ * clock's now when day is the clock's today. */
+int64_t reg_moment_of(int64_t day);
+
 /* The actor recorded on changes. */
 const char *reg_actor(const struct srr_register *reg);
 

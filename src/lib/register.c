@@ -246,6 +246,13 @@ reg_now_secs(const struct srr_register *reg)
 	return (int64_t)time(NULL);
 }
 
+int64_t
+reg_moment_of(int64_t day)
+{
+	int64_t now = (int64_t)time(NULL), eod = day * 86400 + 86399;
+	return now < eod && now >= day * 86400 ? now : eod;
+}
+
 void
 reg_now(char buf[21])
 {

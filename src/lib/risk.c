@@ -11,6 +11,7 @@
 #include "libsrr-private.h"
 #include "log-private.h"
 #include "policy-private.h"
+#include "risk-private.h"
 #include "srr/risk.h"
 #include "supplier-private.h"
 #include "util/arena.h"
@@ -46,11 +47,35 @@ srr_acceptance_name(enum srr_acceptance a)
 	case SRR_ACCEPTANCE_ACCEPTED:
 		return "accepted";
 	case SRR_ACCEPTANCE_PENDING:
-		return "acceptance pending approval";
+		return "pending";
 	case SRR_ACCEPTANCE_EXPIRED:
-		return "acceptance expired";
+		return "expired";
 	}
 	return NULL;
+}
+
+int
+risk_check_scales(struct srr_register *reg, unsigned n_likelihood, unsigned n_impact)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+		reg, "SELECT id, max(likelihood, coalesce(residual_likelihood, 0)),"
+		     " max(impact, coalesce(residual_impact, 0)) FROM risk WHERE status = 'open'"
+		     " AND (likelihood > ?1 OR residual_likelihood > ?1 OR impact > ?2"
+		     " OR residual_impact > ?2) ORDER BY id LIMIT 1");
+	if (!st)
+		return SRR_E_DB;
+	sqlite3_bind_int(st, 1, (int)n_likelihood);
+	sqlite3_bind_int(st, 2, (int)n_impact);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return reg_error(reg, SRR_E_INPUT,
+				 "open risk R-%lld (likelihood %d, impact %d) falls outside the new "
+				 "%u x %u risk matrix: re-assess or close it first",
+				 (long long)sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
+				 sqlite3_column_int(st, 2), n_likelihood, n_impact);
+	if (rc != SQLITE_DONE)
+		return reg_db_error(reg, "checking risks against the policy");
+	return 0;
 }
 
 SRR_EXPORT int
@@ -128,6 +153,29 @@ to_record(struct srr_register *reg, const struct srr_risk *r, struct srr_record 
 	return 0;
 }
 
+/* Do a and b serialise to the same record? */
+static int
+same_record(struct srr_register *reg, const struct srr_risk *a, const struct srr_risk *b,
+	    bool *same)
+{
+	struct srr_record *ra = NULL, *rb = NULL;
+	char *ba = NULL, *bb = NULL;
+	size_t la = 0, lb = 0;
+	int rc = to_record(reg, a, &ra);
+	if (rc == 0)
+		rc = to_record(reg, b, &rb);
+	if (rc == 0)
+		rc = log_serialize(reg, ra, &ba, &la);
+	if (rc == 0)
+		rc = log_serialize(reg, rb, &bb, &lb);
+	*same = rc == 0 && la == lb && memcmp(ba, bb, la) == 0;
+	free(ba);
+	free(bb);
+	srr_record_free(ra);
+	srr_record_free(rb);
+	return rc;
+}
+
 static int
 log_risk(struct srr_register *reg, const char *action, const struct srr_risk *r)
 {
@@ -199,7 +247,10 @@ do_add(struct srr_register *reg, const struct srr_risk *in, int64_t *id)
 {
 	struct srr_policy_list *pl;
 	int64_t sid;
-	int rc = supplier_lookup(reg, in->supplier, &sid, NULL);
+	bool retired = false;
+	int rc = supplier_lookup(reg, in->supplier, &sid, &retired);
+	if (rc == 0 && retired)
+		rc = reg_error(reg, SRR_E_STATE, "supplier '%s' is retired", in->supplier);
 	if (rc)
 		return rc;
 	rc = policy_current(&pl, reg);
@@ -267,8 +318,8 @@ write_risk(struct srr_register *reg, const struct srr_risk *r)
 	reg_now(now);
 	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
 		reg, "UPDATE risk SET status = ?2, treatment = ?3, residual_likelihood = ?4,"
-		     " residual_impact = ?5, justification = ?6, accept_until = ?7, updated = ?8"
-		     " WHERE id = ?1");
+		     " residual_impact = ?5, justification = ?6, accept_until = ?7, updated = ?8,"
+		     " review_date = ?9 WHERE id = ?1");
 	if (!st)
 		return SRR_E_DB;
 	sqlite3_bind_int64(st, 1, r->id);
@@ -281,6 +332,7 @@ write_risk(struct srr_register *reg, const struct srr_risk *r)
 	bind_text(st, 6, r->justification);
 	bind_text(st, 7, r->accept_until);
 	bind_text(st, 8, now);
+	bind_text(st, 9, r->review_date);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return reg_db_error(reg, "updating a risk");
 	return write_actions(reg, r->id, r->actions, r->n_actions);
@@ -312,7 +364,7 @@ check_plan(struct srr_register *reg, const struct srr_policy *p,
 		return rc;
 	int64_t until, today = reg_today(reg);
 	if (!plan->until)
-		return reg_error(reg, SRR_E_INPUT, "accepting a risk needs an expiry date (until)");
+		return reg_error(reg, SRR_E_INPUT, "accepting a risk needs an expiry date");
 	if (!date_parse(plan->until, &until))
 		return reg_error(reg, SRR_E_INPUT, "acceptance expiry '%s' is not a valid date (YYYY-MM-DD)",
 				 plan->until);
@@ -357,10 +409,15 @@ do_treat(struct srr_register *reg, int64_t id, const struct srr_treatment_plan *
 			r.actions = plan->actions;
 			r.n_actions = plan->n_actions;
 		}
+		bool same;
+		rc = same_record(reg, &l->items[0], &r, &same);
+		if (rc == 0 && same)
+			goto out; /* nothing changed: nothing to write or log */
 		rc = write_risk(reg, &r);
 	}
 	if (rc == 0)
 		rc = log_risk(reg, "risk.treat", &r);
+out:
 	srr_policy_list_free(pl);
 	srr_risk_list_free(l);
 	return rc;
@@ -398,6 +455,8 @@ do_action_done(struct srr_register *reg, int64_t id, size_t index, const char *d
 			       date);
 	else if (days > reg_today(reg))
 		rc = reg_error(reg, SRR_E_INPUT, "done date %s is in the future", date);
+	else if (r.closed)
+		rc = reg_error(reg, SRR_E_STATE, "risk R-%lld is closed", (long long)id);
 	else if (r.actions[index - 1].done)
 		rc = reg_error(reg, SRR_E_STATE, "action %zu of risk R-%lld was done on %s", index,
 			       (long long)id, r.actions[index - 1].done);
@@ -426,6 +485,56 @@ srr_risk_action_done(struct srr_register *reg, int64_t id, size_t index, const c
 	if (rc)
 		return rc;
 	return reg_end(reg, do_action_done(reg, id, index, date));
+}
+
+static int
+do_reviewed(struct srr_register *reg, int64_t id, const char *date, const char *next)
+{
+	struct srr_risk_list *l;
+	int rc = srr_risk_find(&l, reg, id);
+	if (rc)
+		return rc;
+	struct srr_risk r = l->items[0];
+	char today[DATE_LEN + 1], next_buf[DATE_LEN + 1];
+	int64_t day, next_day;
+	if (!date) {
+		date_format(today, reg_today(reg));
+		date = today;
+	}
+	if (r.closed)
+		rc = reg_error(reg, SRR_E_STATE, "risk R-%lld is closed", (long long)id);
+	else if (!date_parse(date, &day))
+		rc = reg_error(reg, SRR_E_INPUT, "review date '%s' is not a valid date (YYYY-MM-DD)",
+			       date);
+	else if (day > reg_today(reg))
+		rc = reg_error(reg, SRR_E_INPUT, "review date %s is in the future", date);
+	else if (next && !date_parse(next, &next_day))
+		rc = reg_error(reg, SRR_E_INPUT, "next review date '%s' is not a valid date (YYYY-MM-DD)",
+			       next);
+	else if (next && next_day <= day)
+		rc = reg_error(reg, SRR_E_INPUT, "next review date %s is not after the review %s",
+			       next, date);
+	if (rc == 0 && !next) {
+		/* REQ-5-04: at least annually. */
+		date_format(next_buf, date_add_months(day, 12));
+		next = next_buf;
+	}
+	r.review_date = next;
+	if (rc == 0)
+		rc = write_risk(reg, &r);
+	if (rc == 0)
+		rc = log_risk(reg, "risk.review", &r);
+	srr_risk_list_free(l);
+	return rc;
+}
+
+SRR_EXPORT int
+srr_risk_reviewed(struct srr_register *reg, int64_t id, const char *date, const char *next)
+{
+	int rc = reg_begin(reg);
+	if (rc)
+		return rc;
+	return reg_end(reg, do_reviewed(reg, id, date, next));
 }
 
 static int
@@ -503,7 +612,12 @@ derive(struct srr_risk *r, struct arena *a, const struct srr_policy *p, int64_t 
 	r->residual_level = residual >= 0 ? arena_strdup(a, p->levels[residual].name) : NULL;
 	if ((inherent >= 0 && !r->level) || (residual >= 0 && !r->residual_level))
 		return SRR_E_NOMEM;
-	int effective = residual >= 0 ? residual : inherent;
+	int effective = r->residual_likelihood ? residual : inherent;
+	if (effective < 0) {
+		/* Off the policy's scale (a policy with shorter scales): the
+		 * worst band, so it is never quietly tolerated. */
+		effective = (int)p->n_levels - 1;
+	}
 	r->residual_rank = effective + 1;
 	r->above_tolerance = effective > (int)p->tolerance;
 	r->acceptance = SRR_ACCEPTANCE_NONE;
