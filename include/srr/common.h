@@ -19,14 +19,14 @@ extern "C" {
 enum srr_error {
 	SRR_OK = 0,
 	SRR_E_NOMEM = -1,    /**< out of memory */
-	SRR_E_IO = -2,       /**< a file could not be read or written */
-	SRR_E_DB = -3,       /**< SQLite failed (disk full, locked, corrupt) */
+	SRR_E_IO = -2,	     /**< a file could not be read or written */
+	SRR_E_DB = -3,	     /**< SQLite failed (disk full, locked, corrupt) */
 	SRR_E_INPUT = -4,    /**< the caller's input is invalid */
 	SRR_E_NOTFOUND = -5, /**< the named entity does not exist */
 	SRR_E_EXISTS = -6,   /**< the entity or file already exists */
 	SRR_E_FORMAT = -7,   /**< not an srr register, or one too new */
 	SRR_E_TOKEN = -8,    /**< the PKCS#11 token or key is unusable */
-	SRR_E_PIN = -9,      /**< the PIN was wrong or is locked */
+	SRR_E_PIN = -9,	     /**< the PIN was wrong or is locked */
 	SRR_E_VERIFY = -10,  /**< checked, and found wrong */
 	SRR_E_STATE = -11,   /**< not allowed in the entity's current state */
 };

@@ -28,7 +28,7 @@ enum srr_clause {
 	SRR_CLAUSE_SLA_REPORTING = 1u << 7,
 };
 #define SRR_CLAUSE_COUNT 8
-#define SRR_CLAUSE_ALL 0xffu
+#define SRR_CLAUSE_ALL	 0xffu
 
 /** Name of the @p i-th clause of the checklist (0-based); NULL past the end. */
 const char *srr_clause_name(unsigned i);
@@ -39,21 +39,21 @@ unsigned srr_clause_from_name(const char *name);
 enum srr_contract_state {
 	SRR_CONTRACT_ACTIVE = 1,
 	SRR_CONTRACT_NOT_STARTED, /**< start is after today */
-	SRR_CONTRACT_EXPIRED,     /**< end is before today */
+	SRR_CONTRACT_EXPIRED,	  /**< end is before today */
 	SRR_CONTRACT_TERMINATED,  /**< terminated early */
 };
 const char *srr_contract_state_name(enum srr_contract_state state);
 
 struct srr_contract {
-	const char *supplier;   /**< supplier key */
-	const char *ref;        /**< [A-Za-z0-9][A-Za-z0-9._-]*, unique per supplier */
-	const char *start;      /**< YYYY-MM-DD */
-	const char *end;        /**< YYYY-MM-DD, not before start */
-	int notice_days;        /**< -1 when not given */
-	unsigned clauses;       /**< enum srr_clause bits present */
-	const char *terminated; /**< YYYY-MM-DD, or NULL; read views only */
+	const char *supplier;	       /**< supplier key */
+	const char *ref;	       /**< [A-Za-z0-9][A-Za-z0-9._-]*, unique per supplier */
+	const char *start;	       /**< YYYY-MM-DD */
+	const char *end;	       /**< YYYY-MM-DD, not before start */
+	int notice_days;	       /**< -1 when not given */
+	unsigned clauses;	       /**< enum srr_clause bits present */
+	const char *terminated;	       /**< YYYY-MM-DD, or NULL; read views only */
 	enum srr_contract_state state; /**< derived; read views only */
-	unsigned gaps;                 /**< SRR_CLAUSE_ALL & ~clauses; read views only */
+	unsigned gaps;		       /**< SRR_CLAUSE_ALL & ~clauses; read views only */
 };
 
 /** A change: NULL / -2 leaves a field; set_clauses replaces the checklist. */

@@ -18,29 +18,29 @@ extern "C" {
 #endif
 
 enum srr_due_kind {
-	SRR_DUE_REVIEW = 1,          /**< scheduled review by the tier's cadence */
+	SRR_DUE_REVIEW = 1,	     /**< scheduled review by the tier's cadence */
 	SRR_DUE_REVIEW_INCIDENT,     /**< unscheduled review after an incident */
 	SRR_DUE_REVIEW_SLA_BREACH,   /**< unscheduled review after an SLA breach */
 	SRR_DUE_CONTRACT_NOTICE,     /**< last day to give notice on a contract */
-	SRR_DUE_CONTRACT_END,        /**< a contract ends (or ended) */
+	SRR_DUE_CONTRACT_END,	     /**< a contract ends (or ended) */
 	SRR_DUE_ACCEPTANCE_EXPIRY,   /**< a risk acceptance expires */
 	SRR_DUE_ACCEPTANCE_APPROVAL, /**< an acceptance above tolerance awaits approval */
-	SRR_DUE_ACTION,              /**< a treatment action is due */
-	SRR_DUE_RISK_REVIEW,         /**< a risk is due for review */
-	SRR_DUE_NOTIFICATION,        /**< an incident notified late, or not yet */
+	SRR_DUE_ACTION,		     /**< a treatment action is due */
+	SRR_DUE_RISK_REVIEW,	     /**< a risk is due for review */
+	SRR_DUE_NOTIFICATION,	     /**< an incident notified late, or not yet */
 };
 /** "review", "review-incident", ...: stable names for scripts. */
 const char *srr_due_kind_name(enum srr_due_kind kind);
 
 struct srr_due_item {
 	enum srr_due_kind kind;
-	const char *supplier;    /**< supplier key */
-	const char *subject;     /**< entity: "contract/acme/C-1", "risk/7", ... */
-	const char *what;        /**< one line for people */
-	const char *who;         /**< owner or role to act, or NULL */
-	const char *due;         /**< YYYY-MM-DD */
-	long days;               /**< due minus as-of: negative when overdue */
-	int overdue;             /**< due before the as-of day */
+	const char *supplier;	 /**< supplier key */
+	const char *subject;	 /**< entity: "contract/acme/C-1", "risk/7", ... */
+	const char *what;	 /**< one line for people */
+	const char *who;	 /**< owner or role to act, or NULL */
+	const char *due;	 /**< YYYY-MM-DD */
+	long days;		 /**< due minus as-of: negative when overdue */
+	int overdue;		 /**< due before the as-of day */
 	const char *requirement; /**< EN 319 401 clause it serves */
 };
 
@@ -65,7 +65,7 @@ struct srr_score_factor {
 	const char *name; /**< "residual", "tier", "sla_breach", ... */
 	long count;
 	unsigned weight;
-	long points; /**< count x weight */
+	long points;	 /**< count x weight */
 	const char *why; /**< one line for people */
 };
 

@@ -33,8 +33,8 @@ enum srr_severity srr_severity_from_name(const char *name);
 struct srr_incident {
 	int64_t id;
 	const char *supplier;
-	const char *identified; /**< RFC 3339 UTC, not in the future */
-	const char *notified;   /**< RFC 3339 UTC or NULL: not yet notified */
+	const char *identified;	    /**< RFC 3339 UTC, not in the future */
+	const char *notified;	    /**< RFC 3339 UTC or NULL: not yet notified */
 	enum srr_severity severity; /**< NONE on input means medium */
 	const char *summary;
 	/* read views only, derived on the register's today: */

@@ -18,14 +18,14 @@ extern "C" {
 #endif
 
 struct srr_event {
-	int64_t seq;        /**< 1, 2, 3, ... without gaps */
-	const char *time;   /**< RFC 3339 UTC */
+	int64_t seq;	  /**< 1, 2, 3, ... without gaps */
+	const char *time; /**< RFC 3339 UTC */
 	const char *actor;
 	const char *action; /**< "supplier.add", ... */
 	const char *entity; /**< "supplier/acme-cloud", ... */
 	const char *record; /**< srr-record/1 bytes of the entity's new state */
 	size_t record_len;
-	const char *leaf;   /**< srr-record/1 bytes of the event itself */
+	const char *leaf; /**< srr-record/1 bytes of the event itself */
 	size_t leaf_len;
 };
 

@@ -79,7 +79,7 @@ struct srr_policy {
 	const char *const *impact;
 	size_t n_levels;
 	const struct srr_level *levels; /**< ascending */
-	size_t tolerance;               /**< index into levels */
+	size_t tolerance;		/**< index into levels */
 	unsigned acceptance_max_days;
 	struct srr_weights weights;
 	size_t n_anchors;

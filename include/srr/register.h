@@ -39,8 +39,7 @@ int srr_register_create(struct srr_register *reg, const char *path);
  * Create a register and set its first policy from the YAML file @p policy,
  * all in one transaction: if the policy is refused, no file is left.
  */
-int srr_register_create_with_policy(struct srr_register *reg, const char *path,
-				    const char *policy);
+int srr_register_create_with_policy(struct srr_register *reg, const char *path, const char *policy);
 
 /**
  * Open an existing register. A missing file, a file that is not an srr

@@ -31,10 +31,10 @@ enum srr_treatment srr_treatment_from_name(const char *name);
 /** Where an acceptance stands; srr_acceptance_name() gives the stable
  * tokens "none", "accepted", "pending", "expired". */
 enum srr_acceptance {
-	SRR_ACCEPTANCE_NONE = 0,    /**< the treatment is not accept */
-	SRR_ACCEPTANCE_ACCEPTED,    /**< within tolerance, justified, not expired */
-	SRR_ACCEPTANCE_PENDING,     /**< above tolerance: needs a signed approval */
-	SRR_ACCEPTANCE_EXPIRED,     /**< past its accept-until date */
+	SRR_ACCEPTANCE_NONE = 0, /**< the treatment is not accept */
+	SRR_ACCEPTANCE_ACCEPTED, /**< within tolerance, justified, not expired */
+	SRR_ACCEPTANCE_PENDING,	 /**< above tolerance: needs a signed approval */
+	SRR_ACCEPTANCE_EXPIRED,	 /**< past its accept-until date */
 };
 const char *srr_acceptance_name(enum srr_acceptance a);
 
@@ -51,8 +51,8 @@ struct srr_risk {
 	const char *supplier;
 	const char *title;
 	const char *description; /**< or NULL */
-	const char *owner;       /**< or NULL */
-	unsigned likelihood;     /**< 1..n of the policy's scale */
+	const char *owner;	 /**< or NULL */
+	unsigned likelihood;	 /**< 1..n of the policy's scale */
 	unsigned impact;
 	const char *review_date; /**< YYYY-MM-DD or NULL */
 	int closed;
@@ -64,10 +64,10 @@ struct srr_risk {
 	size_t n_actions;
 	const struct srr_action *actions;
 	/* read views only, derived from the policy in force: */
-	const char *level;          /**< inherent level name */
+	const char *level;	    /**< inherent level name */
 	const char *residual_level; /**< or NULL until treated */
-	int residual_rank;          /**< 1-based index of the residual (else inherent) level */
-	int above_tolerance;        /**< residual (else inherent) level above tolerance */
+	int residual_rank;	    /**< 1-based index of the residual (else inherent) level */
+	int above_tolerance;	    /**< residual (else inherent) level above tolerance */
 	enum srr_acceptance acceptance;
 	const char *created;
 	const char *updated;
@@ -79,8 +79,8 @@ struct srr_treatment_plan {
 	unsigned residual_likelihood;
 	unsigned residual_impact;
 	const char *justification; /**< required for accept */
-	const char *until;         /**< required for accept: at most acceptance_max_days away */
-	int set_actions;           /**< replace the action list */
+	const char *until;	   /**< required for accept: at most acceptance_max_days away */
+	int set_actions;	   /**< replace the action list */
 	size_t n_actions;
 	const struct srr_action *actions;
 };

@@ -58,7 +58,7 @@ struct srr_measurement {
 	const char *metric;
 	const char *period;
 	const char *value;
-	int breach;           /**< derived from comparator and target */
+	int breach;	      /**< derived from comparator and target */
 	const char *recorded; /**< RFC 3339 UTC of the last write */
 };
 
@@ -87,7 +87,7 @@ int srr_measurement_list_new(struct srr_measurement_list **out, struct srr_regis
 			     const char *supplier, const char *contract, const char *metric);
 size_t srr_measurement_list_count(const struct srr_measurement_list *list);
 const struct srr_measurement *srr_measurement_list_get(const struct srr_measurement_list *list,
-							 size_t i);
+						       size_t i);
 void srr_measurement_list_free(struct srr_measurement_list *list);
 
 /**

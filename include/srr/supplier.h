@@ -28,11 +28,11 @@ struct srr_contact {
  * borrowed from the list that holds them; every string is UTF-8.
  */
 struct srr_supplier {
-	const char *key;     /**< [a-z0-9][a-z0-9-]*, at most 64 bytes */
-	const char *name;    /**< legal name */
+	const char *key;  /**< [a-z0-9][a-z0-9-]*, at most 64 bytes */
+	const char *name; /**< legal name */
 	enum srr_tier tier;
 	const char *country; /**< ISO 3166-1 alpha-2, or NULL */
-	int retired;         /**< 0 active, 1 retired */
+	int retired;	     /**< 0 active, 1 retired */
 	const char *created; /**< RFC 3339 UTC; read views only */
 	const char *updated; /**< RFC 3339 UTC; read views only */
 	size_t n_services;

@@ -38,8 +38,12 @@ struct command {
 /* Options every command accepts, after the command name too. */
 enum { OPT_DB = 0x1000, OPT_ACTOR, OPT_JSON, OPT_HELP, OPT_FIRST_LOCAL };
 #define COMMON_OPTIONS                                                                             \
-	{ "db", required_argument, NULL, OPT_DB }, { "actor", required_argument, NULL, OPT_ACTOR }, \
-		{ "json", no_argument, NULL, OPT_JSON }, { "help", no_argument, NULL, 'h' }
+	{ "db", required_argument, NULL, OPT_DB },                                                 \
+		{ "actor", required_argument, NULL, OPT_ACTOR },                                   \
+		{ "json", no_argument, NULL, OPT_JSON },                                           \
+	{                                                                                          \
+		"help", no_argument, NULL, 'h'                                                     \
+	}
 
 /* Handle a getopt result shared by all commands. Returns -1 when opt is not
  * a common option, else an exit code (EXIT_OK to go on, or -2 after

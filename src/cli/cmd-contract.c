@@ -26,9 +26,9 @@ static int contract_update(struct cli *cli, int argc, char **argv);
 static int contract_terminate(struct cli *cli, int argc, char **argv);
 
 #define CLAUSE_HELP                                                                                \
-	"Clauses (EN 319 401 REQ-7.14.3-09, -13): right-to-audit,\n"                              \
-	"incident-notification-24h, subcontracting-approval, security-requirements,\n"           \
-	"vulnerability-handling, data-location, termination-assistance, sla-reporting.\n"         \
+	"Clauses (EN 319 401 REQ-7.14.3-09, -13): right-to-audit,\n"                               \
+	"incident-notification-24h, subcontracting-approval, security-requirements,\n"             \
+	"vulnerability-handling, data-location, termination-assistance, sla-reporting.\n"          \
 	"A clause not given is reported as a gap.\n"
 
 const struct command contract_commands[] = {
@@ -106,8 +106,9 @@ parse_edit(struct cli *cli, const struct command *cmd, int argc, char **argv,
 		case OPT_CLAUSE:
 			bit = srr_clause_from_name(optarg);
 			if (!bit)
-				return cli_error(cli, "--clause '%s': not a checklist clause "
-						      "(see 'srr contract add --help')",
+				return cli_error(cli,
+						 "--clause '%s': not a checklist clause "
+						 "(see 'srr contract add --help')",
 						 optarg);
 			a->clauses |= bit;
 			a->set_clauses = true;
@@ -118,7 +119,8 @@ parse_edit(struct cli *cli, const struct command *cmd, int argc, char **argv,
 			break;
 		case OPT_NO_CLAUSES:
 			if (!update)
-				return cli_usage_error(cli, cmd, "'--no-clauses' only applies to update");
+				return cli_usage_error(cli, cmd,
+						       "'--no-clauses' only applies to update");
 			a->set_clauses = a->no_clauses = true;
 			break;
 		default: {
@@ -142,8 +144,8 @@ parse_notice(struct cli *cli, const char *s, int *out)
 {
 	long long v;
 	if (!cli_parse_uint(s, 3650, &v))
-		return cli_error(cli, "--notice-days '%s': must be a whole number of days, 0 to 3650",
-				 s);
+		return cli_error(
+			cli, "--notice-days '%s': must be a whole number of days, 0 to 3650", s);
 	*out = (int)v;
 	return EXIT_OK;
 }
@@ -259,7 +261,7 @@ contract_list(struct cli *cli, int argc, char **argv)
 		json_key(&j, "contracts");
 		json_array_begin(&j);
 	} else {
-		static const char *const hdr[] = { "SUPPLIER", "REF",  "START",
+		static const char *const hdr[] = { "SUPPLIER", "REF",	"START",
 						   "END",      "STATE", "GAPS" };
 		t = table_new(6, hdr);
 	}
@@ -389,8 +391,9 @@ contract_terminate(struct cli *cli, int argc, char **argv)
 			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 	}
 	if (argc - optind != 2)
-		return cli_usage_error(cli, cmd, argc - optind < 2 ? "missing SUPPLIER and REF"
-								   : "too many arguments");
+		return cli_usage_error(cli, cmd,
+				       argc - optind < 2 ? "missing SUPPLIER and REF"
+							 : "too many arguments");
 	int rc = cli_open(cli, false);
 	if (rc)
 		return rc;

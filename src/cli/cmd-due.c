@@ -10,7 +10,9 @@
 enum { OPT_WITHIN = OPT_FIRST_LOCAL, OPT_AS_OF };
 
 const struct command due_command = {
-	"due", cmd_due, "What is overdue and what is due soon",
+	"due",
+	cmd_due,
+	"What is overdue and what is due soon",
 	"Usage: srr due [--within DAYS] [--as-of DATE]\n"
 	"\n"
 	"  --within DAYS   also list what falls due within DAYS after the as-of day\n"
@@ -38,7 +40,8 @@ cmd_due(struct cli *cli, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (opt == OPT_WITHIN) {
 			if (!cli_parse_uint(optarg, 3650, &within))
-				return cli_error(cli, "--within '%s': must be 0 to 3650 days", optarg);
+				return cli_error(cli, "--within '%s': must be 0 to 3650 days",
+						 optarg);
 		} else if (opt == OPT_AS_OF) {
 			as_of = optarg;
 		} else {
@@ -97,7 +100,8 @@ cmd_due(struct cli *cli, int argc, char **argv)
 	} else if (n == 0) {
 		printf("Nothing due within %lld days.\n", within);
 	} else {
-		static const char *const hdr[] = { "DUE", "STATE", "KIND", "WHO", "REQUIREMENT", "WHAT" };
+		static const char *const hdr[] = { "DUE", "STATE",	 "KIND",
+						   "WHO", "REQUIREMENT", "WHAT" };
 		struct table *t = table_new(6, hdr);
 		for (size_t i = 0; i < n; i++) {
 			const struct srr_due_item *it = srr_due_list_get(l, i);

@@ -77,8 +77,8 @@ incident_add(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage_error(cli, cmd, argc - optind < 1 ? "missing SUPPLIER"
-								   : "too many arguments");
+		return cli_usage_error(
+			cli, cmd, argc - optind < 1 ? "missing SUPPLIER" : "too many arguments");
 	if (!in.identified)
 		return cli_usage_error(cli, cmd, "missing --identified");
 	if (!in.summary)
@@ -86,7 +86,8 @@ incident_add(struct cli *cli, int argc, char **argv)
 	if (severity) {
 		in.severity = srr_severity_from_name(severity);
 		if (in.severity == SRR_SEVERITY_NONE)
-			return cli_error(cli, "--severity '%s': must be low, medium, high or critical",
+			return cli_error(cli,
+					 "--severity '%s': must be low, medium, high or critical",
 					 severity);
 	}
 	in.supplier = argv[optind];
@@ -130,7 +131,8 @@ incident_notified(struct cli *cli, int argc, char **argv)
 			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 	}
 	if (argc - optind != 1)
-		return cli_usage_error(cli, cmd, argc - optind < 1 ? "missing ID" : "too many arguments");
+		return cli_usage_error(cli, cmd,
+				       argc - optind < 1 ? "missing ID" : "too many arguments");
 	if (!at)
 		return cli_usage_error(cli, cmd, "missing --at");
 	int64_t id = 0;
@@ -174,8 +176,8 @@ incident_list(struct cli *cli, int argc, char **argv)
 		json_key(&j, "incidents");
 		json_array_begin(&j);
 	} else {
-		static const char *const hdr[] = { "ID", "SUPPLIER", "IDENTIFIED", "NOTIFIED",
-						   "SEVERITY", "LATE", "SUMMARY" };
+		static const char *const hdr[] = { "ID",       "SUPPLIER", "IDENTIFIED", "NOTIFIED",
+						   "SEVERITY", "LATE",	   "SUMMARY" };
 		t = table_new(7, hdr);
 	}
 	for (size_t i = 0; i < n; i++) {

@@ -7,7 +7,9 @@
 #include "cli.h"
 
 const struct command init_command = {
-	"init", cmd_init, "Create a new register",
+	"init",
+	cmd_init,
+	"Create a new register",
 	"Usage: srr init [--policy FILE.yaml]\n"
 	"\n"
 	"Creates the register file (mode 0600, refuses an existing file) and logs\n"

@@ -10,7 +10,9 @@
 enum { OPT_SINCE = OPT_FIRST_LOCAL, OPT_LIMIT, OPT_RECORDS };
 
 const struct command log_command = {
-	"log", cmd_log, "List the events of the audit log",
+	"log",
+	cmd_log,
+	"List the events of the audit log",
 	"Usage: srr log [--since N] [--limit N] [--records]\n"
 	"\n"
 	"  --since N     only events after sequence number N\n"

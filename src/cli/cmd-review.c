@@ -74,8 +74,8 @@ review_record(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (rc == EXIT_OK && argc - optind != 1)
-		rc = cli_usage_error(cli, cmd, argc - optind < 1 ? "missing SUPPLIER"
-								 : "too many arguments");
+		rc = cli_usage_error(cli, cmd,
+				     argc - optind < 1 ? "missing SUPPLIER" : "too many arguments");
 	if (rc == EXIT_OK && !r.date)
 		rc = cli_usage_error(cli, cmd, "missing --date");
 	if (rc == EXIT_OK && !outcome)
@@ -170,8 +170,8 @@ review_list(struct cli *cli, int argc, char **argv)
 		json_object_end(&j);
 		json_end(&j);
 	} else {
-		static const char *const hdr[] = { "ID", "SUPPLIER", "DATE", "OUTCOME", "REVIEWER",
-						   "EVIDENCE" };
+		static const char *const hdr[] = { "ID",      "SUPPLIER", "DATE",
+						   "OUTCOME", "REVIEWER", "EVIDENCE" };
 		struct table *t = table_new(6, hdr);
 		for (size_t i = 0; i < n; i++) {
 			const struct srr_review *r = srr_review_list_get(l, i);

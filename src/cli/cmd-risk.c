@@ -99,7 +99,8 @@ parse_scale(struct cli *cli, const char *opt, const char *s, unsigned *out)
 {
 	long long v;
 	if (!cli_parse_uint(s, 1000, &v) || v == 0)
-		return cli_error(cli, "%s '%s': must be a position on the policy's scale (1, 2, ...)",
+		return cli_error(cli,
+				 "%s '%s': must be a position on the policy's scale (1, 2, ...)",
 				 opt, s);
 	*out = (unsigned)v;
 	return EXIT_OK;
@@ -159,8 +160,8 @@ risk_add(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage_error(cli, cmd, argc - optind < 1 ? "missing SUPPLIER"
-								   : "too many arguments");
+		return cli_usage_error(
+			cli, cmd, argc - optind < 1 ? "missing SUPPLIER" : "too many arguments");
 	if (!r.title)
 		return cli_usage_error(cli, cmd, "missing --title");
 	if (!lik || !imp)
@@ -250,19 +251,22 @@ risk_treat(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (rc == EXIT_OK && argc - optind != 1)
-		rc = cli_usage_error(cli, cmd, argc - optind < 1 ? "missing RISK" : "too many arguments");
+		rc = cli_usage_error(cli, cmd,
+				     argc - optind < 1 ? "missing RISK" : "too many arguments");
 	if (rc == EXIT_OK && !treatment)
 		rc = cli_usage_error(cli, cmd, "missing --treatment");
 	if (rc == EXIT_OK && (!lik || !imp))
-		rc = cli_usage_error(cli, cmd, "missing --residual-%s", lik ? "impact" : "likelihood");
+		rc = cli_usage_error(cli, cmd, "missing --residual-%s",
+				     lik ? "impact" : "likelihood");
 	int64_t id = 0;
 	if (rc == EXIT_OK)
 		rc = parse_risk_id(cli, argv[optind], &id);
 	if (rc == EXIT_OK) {
 		plan.treatment = srr_treatment_from_name(treatment);
 		if (plan.treatment == SRR_TREATMENT_NONE)
-			rc = cli_error(cli, "--treatment '%s': must be mitigate, accept, transfer "
-					    "or avoid",
+			rc = cli_error(cli,
+				       "--treatment '%s': must be mitigate, accept, transfer "
+				       "or avoid",
 				       treatment);
 	}
 	if (rc == EXIT_OK)
@@ -347,8 +351,8 @@ risk_done(struct cli *cli, int argc, char **argv)
 			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
 	}
 	if (argc - optind != 2)
-		return cli_usage_error(cli, cmd, argc - optind < 2 ? "missing RISK and N"
-								   : "too many arguments");
+		return cli_usage_error(
+			cli, cmd, argc - optind < 2 ? "missing RISK and N" : "too many arguments");
 	int64_t id = 0;
 	long long n = 0;
 	int rc = parse_risk_id(cli, argv[optind], &id);
@@ -421,7 +425,8 @@ risk_review(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage_error(cli, cmd, argc - optind < 1 ? "missing RISK" : "too many arguments");
+		return cli_usage_error(cli, cmd,
+				       argc - optind < 1 ? "missing RISK" : "too many arguments");
 	int64_t id = 0;
 	int rc = parse_risk_id(cli, argv[optind], &id);
 	if (rc == EXIT_OK)
@@ -558,7 +563,7 @@ risk_list(struct cli *cli, int argc, char **argv)
 		json_end(&j);
 	} else {
 		static const char *const hdr[] = { "ID",       "SUPPLIER", "LEVEL", "TREATMENT",
-						   "RESIDUAL", "STATE",    "TITLE" };
+						   "RESIDUAL", "STATE",	   "TITLE" };
 		struct table *t = table_new(7, hdr);
 		for (size_t i = 0; i < n; i++) {
 			const struct srr_risk *r = srr_risk_list_get(l, i);
@@ -618,8 +623,9 @@ risk_show(struct cli *cli, int argc, char **argv)
 		}
 		if (r->acceptance != SRR_ACCEPTANCE_NONE) {
 			printf("  Acceptance:   %s, until %s\n",
-			       r->acceptance == SRR_ACCEPTANCE_PENDING ? "pending approval"
-								       : srr_acceptance_name(r->acceptance),
+			       r->acceptance == SRR_ACCEPTANCE_PENDING
+				       ? "pending approval"
+				       : srr_acceptance_name(r->acceptance),
 			       r->accept_until);
 			printf("  Why accepted: %s\n", r->justification);
 		}

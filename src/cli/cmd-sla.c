@@ -93,8 +93,9 @@ sla_add(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 3)
-		return cli_usage_error(cli, cmd, argc - optind < 3 ? "missing SUPPLIER, REF and METRIC"
-								   : "too many arguments");
+		return cli_usage_error(cli, cmd,
+				       argc - optind < 3 ? "missing SUPPLIER, REF and METRIC"
+							 : "too many arguments");
 	if (!s.target)
 		return cli_usage_error(cli, cmd, "missing --target");
 	if (!cmp)
@@ -144,8 +145,9 @@ sla_record(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 3)
-		return cli_usage_error(cli, cmd, argc - optind < 3 ? "missing SUPPLIER, REF and METRIC"
-								   : "too many arguments");
+		return cli_usage_error(cli, cmd,
+				       argc - optind < 3 ? "missing SUPPLIER, REF and METRIC"
+							 : "too many arguments");
 	if (!period)
 		return cli_usage_error(cli, cmd, "missing --period");
 	if (!value)
@@ -155,7 +157,8 @@ sla_record(struct cli *cli, int argc, char **argv)
 		return rc;
 	int breach = 0;
 	const char *metric = argv[optind + 2];
-	if (srr_sla_record(cli->reg, argv[optind], argv[optind + 1], metric, period, value, &breach))
+	if (srr_sla_record(cli->reg, argv[optind], argv[optind + 1], metric, period, value,
+			   &breach))
 		return cli_fail(cli, -1);
 	if (cli->json) {
 		struct json j;
@@ -250,7 +253,7 @@ sla_list(struct cli *cli, int argc, char **argv)
 		json_key(&j, "slas");
 		json_array_begin(&j);
 	} else {
-		static const char *const hdr[] = { "SUPPLIER", "REF",  "METRIC",   "TARGET",
+		static const char *const hdr[] = { "SUPPLIER", "REF",  "METRIC",  "TARGET",
 						   "PERIOD",   "LAST", "BREACHES" };
 		t = table_new(7, hdr);
 	}
@@ -263,8 +266,9 @@ sla_list(struct cli *cli, int argc, char **argv)
 			continue;
 		}
 		char target[96], last[96], nb[48];
-		snprintf(target, sizeof(target), "%s %s%s%s", s->comparator == SRR_CMP_GE ? ">=" : "<=",
-			 s->target, s->unit ? " " : "", s->unit ? s->unit : "");
+		snprintf(target, sizeof(target), "%s %s%s%s",
+			 s->comparator == SRR_CMP_GE ? ">=" : "<=", s->target, s->unit ? " " : "",
+			 s->unit ? s->unit : "");
 		if (s->last_period)
 			snprintf(last, sizeof(last), "%s: %s%s", s->last_period, s->last_value,
 				 s->last_breach ? " BREACH" : "");
@@ -341,7 +345,8 @@ sla_show(struct cli *cli, int argc, char **argv)
 		struct table *t = table_new(4, hdr);
 		for (size_t i = 0; i < n; i++) {
 			const struct srr_measurement *m = srr_measurement_list_get(ml, i);
-			table_row(t, m->period, m->value, m->breach ? "BREACH" : "met", m->recorded);
+			table_row(t, m->period, m->value, m->breach ? "BREACH" : "met",
+				  m->recorded);
 		}
 		table_print(t);
 	}

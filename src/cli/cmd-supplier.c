@@ -163,23 +163,19 @@ parse_edit(struct cli *cli, const struct command *cmd, int argc, char **argv,
 	}
 	if ((a->no_services && a->services.n) || (a->no_contacts && a->contacts.n) ||
 	    (a->no_subs && a->subs.n))
-		return cli_usage_error(cli, cmd, "a '--no-' option contradicts a value for the same list");
+		return cli_usage_error(cli, cmd,
+				       "a '--no-' option contradicts a value for the same list");
 	if (optind + 1 != argc)
-		return cli_usage_error(cli, cmd, optind >= argc ? "missing supplier KEY"
-								: "too many arguments");
+		return cli_usage_error(
+			cli, cmd, optind >= argc ? "missing supplier KEY" : "too many arguments");
 	return parse_contacts(cli, a);
 }
 
-static int
-supplier_add(struct cli *cli, int argc, char **argv);
-static int
-supplier_list(struct cli *cli, int argc, char **argv);
-static int
-supplier_show(struct cli *cli, int argc, char **argv);
-static int
-supplier_update(struct cli *cli, int argc, char **argv);
-static int
-supplier_retire(struct cli *cli, int argc, char **argv);
+static int supplier_add(struct cli *cli, int argc, char **argv);
+static int supplier_list(struct cli *cli, int argc, char **argv);
+static int supplier_show(struct cli *cli, int argc, char **argv);
+static int supplier_update(struct cli *cli, int argc, char **argv);
+static int supplier_retire(struct cli *cli, int argc, char **argv);
 
 const struct command supplier_commands[] = {
 	{ "add", supplier_add, "Add a supplier",
@@ -558,8 +554,8 @@ supplier_show(struct cli *cli, int argc, char **argv)
 			printf("Risk score:       %ld\n", sc->total);
 			for (size_t k = 0; k < SRR_SCORE_FACTORS; k++) {
 				const struct srr_score_factor *f = &sc->factors[k];
-				printf("  %-18s %4ld = %ld x %u  (%s)\n", f->name, f->points, f->count,
-				       f->weight, f->why);
+				printf("  %-18s %4ld = %ld x %u  (%s)\n", f->name, f->points,
+				       f->count, f->weight, f->why);
 			}
 		}
 	}

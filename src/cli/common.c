@@ -204,7 +204,7 @@ cli_json_begin(struct cli *cli, struct json *j)
 /* Parse a command that takes exactly nargs positional arguments. */
 int
 cli_parse_plain(struct cli *cli, const struct command *cmd, int argc, char **argv, int nargs,
-	    const char *what)
+		const char *what)
 {
 	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
 	int opt;
@@ -220,7 +220,6 @@ cli_parse_plain(struct cli *cli, const struct command *cmd, int argc, char **arg
 		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind + nargs]);
 	return EXIT_OK;
 }
-
 
 void
 cli_done_id(struct cli *cli, const char *what, long long id, const char *text)

@@ -14,8 +14,8 @@ struct cert {
 	size_t der_len;
 	char sha256[65];      /* of the DER */
 	char spki_sha256[65]; /* of the SubjectPublicKeyInfo */
-	char *subject;        /* RFC 4514 DN */
-	bool ca;              /* basicConstraints CA:TRUE */
+	char *subject;	      /* RFC 4514 DN */
+	bool ca;	      /* basicConstraints CA:TRUE */
 };
 
 struct cert_list {

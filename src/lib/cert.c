@@ -57,8 +57,7 @@ describe(struct srr_register *reg, struct cert *c, gnutls_x509_crt_t crt, const 
 }
 
 int
-cert_load_file(struct srr_register *reg, struct cert_list *out, const char *path,
-	       const char *what)
+cert_load_file(struct srr_register *reg, struct cert_list *out, const char *path, const char *what)
 {
 	gnutls_datum_t data;
 	int err = gnutls_load_file(path, &data);

@@ -13,12 +13,13 @@
 #include "util/arena.h"
 #include "util/date.h"
 
-#define REF_MAX 64
+#define REF_MAX	   64
 #define NOTICE_MAX 3650
 
 static const char *const clause_names[SRR_CLAUSE_COUNT] = {
-	"right-to-audit",          "incident-notification-24h", "subcontracting-approval",
-	"security-requirements",   "vulnerability-handling",    "data-location",
+	"right-to-audit",	   "incident-notification-24h",
+	"subcontracting-approval", "security-requirements",
+	"vulnerability-handling",  "data-location",
 	"termination-assistance",  "sla-reporting",
 };
 
@@ -72,10 +73,11 @@ contract_check_ref(struct srr_register *reg, const char *ref)
 		     (i > 0 && (c == '.' || c == '_' || c == '-'));
 	}
 	if (!ok)
-		return reg_error(reg, SRR_E_INPUT,
-				 "contract reference '%s' is invalid: use letters, digits, '.', '_' "
-				 "and '-', starting with a letter or digit, at most %d bytes",
-				 ref, REF_MAX);
+		return reg_error(
+			reg, SRR_E_INPUT,
+			"contract reference '%s' is invalid: use letters, digits, '.', '_' "
+			"and '-', starting with a letter or digit, at most %d bytes",
+			ref, REF_MAX);
 	return 0;
 }
 
@@ -96,8 +98,8 @@ contract_lookup(struct srr_register *reg, const char *supplier, const char *ref,
 	bind_text(st, 2, ref);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
-		return reg_error(reg, SRR_E_NOTFOUND, "supplier '%s' has no contract '%s'", supplier,
-				 ref);
+		return reg_error(reg, SRR_E_NOTFOUND, "supplier '%s' has no contract '%s'",
+				 supplier, ref);
 	if (rc != SQLITE_ROW)
 		return reg_db_error(reg, "looking up a contract");
 	*id = sqlite3_column_int64(st, 0);
@@ -189,9 +191,9 @@ do_add(struct srr_register *reg, const struct srr_contract *in)
 		return rc;
 	char now[21];
 	reg_now(now);
-	_cleanup_stmt_ sqlite3_stmt *st =
-		reg_stmt(reg, "INSERT INTO contract (supplier_id, ref, start, end, notice_days,"
-			      " clauses, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
+	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+		reg, "INSERT INTO contract (supplier_id, ref, start, end, notice_days,"
+		     " clauses, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)");
 	if (!st)
 		return SRR_E_DB;
 	sqlite3_bind_int64(st, 1, sid);
@@ -253,9 +255,8 @@ load_rows(struct srr_register *reg, struct srr_contract_list *l, sqlite3_stmt *s
 		c->ref = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
 		c->start = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
 		c->end = arena_strdup(a, (const char *)sqlite3_column_text(st, 3));
-		c->notice_days = sqlite3_column_type(st, 4) == SQLITE_NULL
-					 ? -1
-					 : sqlite3_column_int(st, 4);
+		c->notice_days =
+			sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 4);
 		c->clauses = (unsigned)sqlite3_column_int(st, 5);
 		c->terminated = arena_strdup(a, (const char *)sqlite3_column_text(st, 6));
 		if (!c->supplier || !c->ref || !c->start || !c->end ||
@@ -457,11 +458,13 @@ do_terminate(struct srr_register *reg, const char *supplier, const char *ref, co
 		rc = reg_error(reg, SRR_E_INPUT,
 			       "termination date '%s' is not a valid date (YYYY-MM-DD)", date);
 	else if (c.terminated)
-		rc = reg_error(reg, SRR_E_STATE, "contract '%s' of supplier '%s' was terminated on %s",
-			       ref, supplier, c.terminated);
+		rc = reg_error(reg, SRR_E_STATE,
+			       "contract '%s' of supplier '%s' was terminated on %s", ref, supplier,
+			       c.terminated);
 	else if (strcmp(date, c.start) < 0)
-		rc = reg_error(reg, SRR_E_INPUT, "termination date %s is before the contract start %s",
-			       date, c.start);
+		rc = reg_error(reg, SRR_E_INPUT,
+			       "termination date %s is before the contract start %s", date,
+			       c.start);
 	else if (strcmp(date, c.end) > 0)
 		rc = reg_error(reg, SRR_E_INPUT,
 			       "termination date %s is after the contract end %s: it ends anyway",

@@ -31,7 +31,7 @@ struct facts {
 	enum srr_tier tier;
 	int64_t created;     /* day the supplier was added */
 	int64_t last_review; /* INT64_MIN: never reviewed (as of the day) */
-	long residual;       /* sum of effective level ranks of open risks */
+	long residual;	     /* sum of effective level ranks of open risks */
 	long open_breaches;
 	long overdue_reviews;
 	long clause_gaps;
@@ -112,7 +112,8 @@ find(struct ctx *c, int64_t id)
 static bool
 is_review_kind(enum srr_due_kind k)
 {
-	return k == SRR_DUE_REVIEW || k == SRR_DUE_REVIEW_INCIDENT || k == SRR_DUE_REVIEW_SLA_BREACH;
+	return k == SRR_DUE_REVIEW || k == SRR_DUE_REVIEW_INCIDENT ||
+	       k == SRR_DUE_REVIEW_SLA_BREACH;
 }
 
 /* Note one item: count it into the facts, and list it when in the window. */
@@ -120,8 +121,8 @@ __attribute__((format(printf, 7, 8))) static int
 item(struct ctx *c, struct facts *f, enum srr_due_kind kind, const char *subject, const char *who,
      int64_t due, const char *fmt, ...)
 {
-	bool overdue = due < c->day && kind != SRR_DUE_ACCEPTANCE_APPROVAL &&
-		       kind != SRR_DUE_NOTIFICATION;
+	bool overdue =
+		due < c->day && kind != SRR_DUE_ACCEPTANCE_APPROVAL && kind != SRR_DUE_NOTIFICATION;
 	if (overdue && is_review_kind(kind))
 		f->overdue_reviews++;
 	struct srr_due_list *l = c->out;
@@ -173,10 +174,11 @@ static int
 load_suppliers(struct ctx *c)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
-		c->reg, "SELECT s.id, s.key, s.tier, s.created,"
-			" (SELECT max(date) FROM review r WHERE r.supplier_id = s.id AND r.date <= ?1)"
-			" FROM supplier s WHERE s.status = 'active'"
-			" ORDER BY s.id");
+		c->reg,
+		"SELECT s.id, s.key, s.tier, s.created,"
+		" (SELECT max(date) FROM review r WHERE r.supplier_id = s.id AND r.date <= ?1)"
+		" FROM supplier s WHERE s.status = 'active'"
+		" ORDER BY s.id");
 	if (!st)
 		return SRR_E_DB;
 	char day[DATE_LEN + 1];
@@ -242,7 +244,8 @@ static int
 incidents(struct ctx *c)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
-		c->reg, "SELECT id, supplier_id, identified, notified, severity FROM incident ORDER BY id");
+		c->reg,
+		"SELECT id, supplier_id, identified, notified, severity FROM incident ORDER BY id");
 	if (!st)
 		return SRR_E_DB;
 	int64_t end_of_day = reg_moment_of(c->day);
@@ -271,9 +274,8 @@ incidents(struct ctx *c)
 		if (r == 0 && !reviewed)
 			r = item(c, f, SRR_DUE_REVIEW_INCIDENT, subject, NULL,
 				 day_of(ident) + c->policy->after_incident_days,
-				 "unscheduled review of %s after %s incident %lld of %s",
-				 f->key, (const char *)sqlite3_column_text(st, 4), (long long)id,
-				 ident);
+				 "unscheduled review of %s after %s incident %lld of %s", f->key,
+				 (const char *)sqlite3_column_text(st, 4), (long long)id, ident);
 		if (r)
 			return r;
 	}
@@ -328,7 +330,8 @@ sla_breaches(struct ctx *c)
 		snprintf(subject, sizeof(subject), "sla/%s/%s/%s", f->key, ref, metric);
 		int r = item(c, f, SRR_DUE_REVIEW_SLA_BREACH, subject, NULL,
 			     last + c->policy->after_sla_breach_days,
-			     "unscheduled review of %s after %s breached its target in %s (%s, target %s)",
+			     "unscheduled review of %s after %s breached its target in %s (%s, "
+			     "target %s)",
 			     f->key, metric, period, (const char *)sqlite3_column_text(st, 4),
 			     (const char *)sqlite3_column_text(st, 5));
 		if (r)
@@ -366,7 +369,8 @@ contracts(struct ctx *c)
 		if (!f || start > c->day || (terminated && day_of(terminated) <= c->day))
 			continue;
 		if (end >= c->day)
-			f->clause_gaps += popcount(SRR_CLAUSE_ALL & ~(unsigned)sqlite3_column_int(st, 5));
+			f->clause_gaps +=
+				popcount(SRR_CLAUSE_ALL & ~(unsigned)sqlite3_column_int(st, 5));
 		char subject[160];
 		snprintf(subject, sizeof(subject), "contract/%s/%s", f->key, ref);
 		int r = 0;
@@ -397,15 +401,17 @@ risk_items(struct ctx *c, struct facts *f, const struct srr_risk *r)
 	snprintf(subject, sizeof(subject), "risk/%lld", (long long)r->id);
 	int rc = 0;
 	if (r->treatment == SRR_TREATMENT_ACCEPT && r->accept_until)
-		rc = item(c, f, SRR_DUE_ACCEPTANCE_EXPIRY, subject, r->owner, day_of(r->accept_until),
-			  "acceptance of risk R-%lld (%s) expires", (long long)r->id, r->title);
+		rc = item(c, f, SRR_DUE_ACCEPTANCE_EXPIRY, subject, r->owner,
+			  day_of(r->accept_until), "acceptance of risk R-%lld (%s) expires",
+			  (long long)r->id, r->title);
 	if (rc == 0 && r->acceptance == SRR_ACCEPTANCE_PENDING)
-		rc = item(c, f, SRR_DUE_ACCEPTANCE_APPROVAL, subject, "management",
-			  day_of(r->updated),
-			  "acceptance of %s residual risk R-%lld (%s) is above tolerance and pending "
-			  "approval",
-			  r->residual_level ? r->residual_level : r->level, (long long)r->id,
-			  r->title);
+		rc = item(
+			c, f, SRR_DUE_ACCEPTANCE_APPROVAL, subject, "management",
+			day_of(r->updated),
+			"acceptance of %s residual risk R-%lld (%s) is above tolerance and pending "
+			"approval",
+			r->residual_level ? r->residual_level : r->level, (long long)r->id,
+			r->title);
 	for (size_t i = 0; rc == 0 && i < r->n_actions; i++) {
 		const struct srr_action *a = &r->actions[i];
 		if (!a->due || (a->done && day_of(a->done) <= c->day))
@@ -481,8 +487,8 @@ assess(struct ctx *c, struct srr_register *reg, const char *as_of, unsigned with
 		return rc;
 	c->day = reg_today(reg);
 	if (as_of && !date_parse(as_of, &c->day))
-		return reg_error(reg, SRR_E_INPUT, "as-of date '%s' is not a valid date (YYYY-MM-DD)",
-				 as_of);
+		return reg_error(reg, SRR_E_INPUT,
+				 "as-of date '%s' is not a valid date (YYYY-MM-DD)", as_of);
 	c->until = c->day + (within > 3650 ? 3650 : within);
 	rc = policy_current(pl, reg);
 	if (rc)
@@ -602,7 +608,8 @@ score_one(struct srr_score_list *l, const struct facts *f, const struct srr_poli
 	} factors[SRR_SCORE_FACTORS] = {
 		{ "residual", f->residual, w->residual,
 		  "sum of residual level ranks of open risks" },
-		{ "tier", SRR_TIER_LOW + 1 - (long)f->tier, w->tier, "tier rank (critical 4 .. low 1)" },
+		{ "tier", SRR_TIER_LOW + 1 - (long)f->tier, w->tier,
+		  "tier rank (critical 4 .. low 1)" },
 		{ "sla_breach", f->open_breaches, w->sla_breach,
 		  "SLA breaches not yet followed by a review" },
 		{ "overdue_review", f->overdue_reviews, w->overdue_review, "overdue reviews" },
@@ -633,7 +640,8 @@ score_one(struct srr_score_list *l, const struct facts *f, const struct srr_poli
 static int
 cmp_score_key(const void *a, const void *b)
 {
-	return strcmp(((const struct srr_score *)a)->supplier, ((const struct srr_score *)b)->supplier);
+	return strcmp(((const struct srr_score *)a)->supplier,
+		      ((const struct srr_score *)b)->supplier);
 }
 
 SRR_EXPORT int

@@ -236,8 +236,9 @@ srr_incident_list_new(struct srr_incident_list **out, struct srr_register *reg,
 		rc = supplier_lookup(reg, supplier, &sid, NULL);
 	if (rc)
 		return rc;
-	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
-		reg, INCIDENT_QUERY " WHERE ?1 IS NULL OR s.key = ?1 ORDER BY i.identified DESC, i.id DESC");
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, INCIDENT_QUERY
+			 " WHERE ?1 IS NULL OR s.key = ?1 ORDER BY i.identified DESC, i.id DESC");
 	if (!st)
 		return SRR_E_DB;
 	bind_text(st, 1, supplier);

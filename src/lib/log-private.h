@@ -13,7 +13,6 @@ int log_append(struct srr_register *reg, const char *action, const char *entity,
 
 /* Serialise rec, reporting a schema violation as an internal error on reg
  * (the model validated the input; a failure here is a bug). */
-int log_serialize(struct srr_register *reg, const struct srr_record *rec, char **out,
-		  size_t *len);
+int log_serialize(struct srr_register *reg, const struct srr_record *rec, char **out, size_t *len);
 
 #endif

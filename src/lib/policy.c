@@ -22,9 +22,9 @@
 #include "yaml-tree-private.h"
 
 #define NAME_MAX_LEN 256
-#define SCALE_MAX 10
-#define LEVELS_MAX 10
-#define QUORUM_MAX 10
+#define SCALE_MAX    10
+#define LEVELS_MAX   10
+#define QUORUM_MAX   10
 
 extern const char srr_default_policy_yaml[];
 
@@ -36,7 +36,7 @@ struct srr_policy_list {
 struct pctx {
 	struct srr_register *reg;
 	const char *path; /* for messages */
-	char *dir;        /* certificate paths are relative to it; NULL: none allowed */
+	char *dir;	  /* certificate paths are relative to it; NULL: none allowed */
 	struct srr_record *rec;
 	struct cert_list certs;
 	/* what later checks need */
@@ -172,7 +172,7 @@ static int
 parse_review(struct pctx *c, const struct ynode *root)
 {
 	static const char *const keys[] = { "cadence_months", "after_incident_days",
-					     "after_sla_breach_days", NULL };
+					    "after_sla_breach_days", NULL };
 	struct ynode *review, *cad, *n;
 	int rc = need(c, root, "review", "policy", &review);
 	if (rc == 0)
@@ -184,8 +184,9 @@ parse_review(struct pctx *c, const struct ynode *root)
 	if (rc == 0)
 		rc = expect(c, cad, Y_MAP, "review.cadence_months");
 	if (rc == 0)
-		rc = check_keys(c, cad, tier_keys, "review.cadence_months (tiers are critical, "
-						   "high, medium, low)");
+		rc = check_keys(c, cad, tier_keys,
+				"review.cadence_months (tiers are critical, "
+				"high, medium, low)");
 	for (size_t t = 0; rc == 0 && tier_keys[t]; t++) {
 		char what[64], field[32];
 		unsigned months;
@@ -198,7 +199,8 @@ parse_review(struct pctx *c, const struct ynode *root)
 			srr_record_add_int(c->rec, field, months);
 	}
 	static const char *const days[][2] = { { "after_incident_days", "after-incident-days" },
-					       { "after_sla_breach_days", "after-sla-breach-days" } };
+					       { "after_sla_breach_days",
+						 "after-sla-breach-days" } };
 	for (size_t i = 0; rc == 0 && i < 2; i++) {
 		unsigned v = 30;
 		n = ytree_get(review, days[i][0]);
@@ -249,8 +251,9 @@ parse_levels(struct pctx *c, const struct ynode *levels, unsigned top)
 		prev = m;
 	}
 	if (prev < top)
-		return perr(c, levels, "risk.levels must cover every score up to %u (the last max is %u)",
-			    top, prev);
+		return perr(c, levels,
+			    "risk.levels must cover every score up to %u (the last max is %u)", top,
+			    prev);
 	return 0;
 }
 
@@ -266,7 +269,7 @@ level_index(struct pctx *c, const char *name)
 static int
 parse_risk(struct pctx *c, const struct ynode *root)
 {
-	static const char *const keys[] = { "likelihood", "impact", "levels", "tolerance",
+	static const char *const keys[] = { "likelihood",	   "impact", "levels", "tolerance",
 					    "acceptance_max_days", NULL };
 	struct ynode *risk, *lik, *imp, *levels, *tol, *days;
 	const char *t;
@@ -308,8 +311,9 @@ parse_risk(struct pctx *c, const struct ynode *root)
 static int
 parse_score(struct pctx *c, const struct ynode *root)
 {
-	static const char *const keys[] = { "residual",   "tier",       "sla_breach",
-					    "overdue_review", "clause_gap", "late_notification",
+	static const char *const keys[] = { "residual",	  "tier",
+					    "sla_breach", "overdue_review",
+					    "clause_gap", "late_notification",
 					    NULL };
 	static const unsigned defaults[] = { 10, 5, 3, 4, 1, 3 };
 	static const char *const top_keys[] = { "weights", NULL };
@@ -385,8 +389,8 @@ parse_anchors(struct pctx *c, const struct ynode *root)
 		for (size_t k = first; rc == 0 && k < first + count; k++) {
 			const struct cert *ct = &c->certs.v[k];
 			if (!ct->ca)
-				rc = perr(c, list->items[i], "trust anchor %s is not a CA certificate",
-					  ct->subject);
+				rc = perr(c, list->items[i],
+					  "trust anchor %s is not a CA certificate", ct->subject);
 			for (size_t j = 0; rc == 0 && j < n; j++)
 				if (strcmp(hexes[j], ct->sha256) == 0)
 					rc = perr(c, list->items[i],
@@ -414,7 +418,9 @@ is_hex64(const char *s)
 static int
 parse_approver(struct pctx *c, const struct ynode *a, const struct ynode *all, size_t idx)
 {
-	static const char *const keys[] = { "name", "cert", "spki_sha256", "actors", "roles", NULL };
+	static const char *const keys[] = {
+		"name", "cert", "spki_sha256", "actors", "roles", NULL
+	};
 	struct ynode *name, *actors, *roles;
 	const struct ynode *cert, *spki;
 	const char *v;
@@ -439,7 +445,8 @@ parse_approver(struct pctx *c, const struct ynode *a, const struct ynode *all, s
 		size_t first, count;
 		rc = load_cert(c, cert, "approver certificate", &first, &count);
 		if (rc == 0 && count != 1)
-			rc = perr(c, cert, "approver certificate file must hold exactly one certificate");
+			rc = perr(c, cert,
+				  "approver certificate file must hold exactly one certificate");
 		if (rc)
 			return rc;
 		srr_record_add(c->rec, "approver-cert", c->certs.v[first].sha256);
@@ -504,7 +511,8 @@ parse_rule(struct pctx *c, const struct ynode *r, unsigned *covered)
 		return rc;
 	enum srr_subject s = subject_from_name(v);
 	if (s == SRR_SUBJECT_NONE)
-		return perr(c, subject, "approval rule subject '%s' must be risk, treatment, review or policy",
+		return perr(c, subject,
+			    "approval rule subject '%s' must be risk, treatment, review or policy",
 			    v);
 	srr_record_add(c->rec, "rule", v);
 	residual = ytree_get(r, "residual");
@@ -512,11 +520,13 @@ parse_rule(struct pctx *c, const struct ynode *r, unsigned *covered)
 		return perr(c, residual, "'residual' only applies to rules for subject risk");
 	unsigned mask = 0;
 	if (residual) {
-		rc = add_names(c, residual, "approval rule residual", "rule-residual", 1, LEVELS_MAX);
+		rc = add_names(c, residual, "approval rule residual", "rule-residual", 1,
+			       LEVELS_MAX);
 		for (size_t i = 0; rc == 0 && i < residual->n; i++) {
 			int l = level_index(c, residual->items[i]->value);
 			if (l < 0)
-				rc = perr(c, residual->items[i], "'%s' is not one of the risk levels",
+				rc = perr(c, residual->items[i],
+					  "'%s' is not one of the risk levels",
 					  residual->items[i]->value);
 			else
 				mask |= 1u << l;
@@ -559,9 +569,9 @@ parse_rules(struct pctx *c, const struct ynode *root)
 static int
 build_record(struct pctx *c, const struct ynode *root, unsigned version)
 {
-	static const char *const keys[] = { "version", "name",        "review",        "risk",
-					    "score",   "trust_anchors", "approvers", "approval_rules",
-					    NULL };
+	static const char *const keys[] = { "version",	 "name",	   "review",
+					    "risk",	 "score",	   "trust_anchors",
+					    "approvers", "approval_rules", NULL };
 	struct ynode *ver, *name;
 	const char *v;
 	unsigned format;
@@ -621,7 +631,8 @@ parse_policy(struct pctx *c, const char *name, const char *buf, size_t len, unsi
 static int
 current_version(struct srr_register *reg, unsigned *version)
 {
-	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(reg, "SELECT coalesce(max(version), 0) FROM policy");
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT coalesce(max(version), 0) FROM policy");
 	if (!st)
 		return SRR_E_DB;
 	if (sqlite3_step(st) != SQLITE_ROW)
@@ -652,8 +663,8 @@ read_source(struct srr_register *reg, const char *path, char **out, size_t *len)
 }
 
 static int
-prepare(struct pctx *c, struct srr_register *reg, const char *path, unsigned version,
-	char **source, size_t *len)
+prepare(struct pctx *c, struct srr_register *reg, const char *path, unsigned version, char **source,
+	size_t *len)
 {
 	memset(c, 0, sizeof(*c));
 	c->reg = reg;
@@ -965,9 +976,10 @@ srr_policy_find(struct srr_policy_list **out, struct srr_register *reg, unsigned
 	if (version == 0)
 		version = current;
 	else if (version > current && current == 0)
-		return reg_error(reg, SRR_E_NOTFOUND,
-				 "no policy version %u: none has been set, the built-in default applies",
-				 version);
+		return reg_error(
+			reg, SRR_E_NOTFOUND,
+			"no policy version %u: none has been set, the built-in default applies",
+			version);
 	else if (version > current)
 		return reg_error(reg, SRR_E_NOTFOUND, "no policy version %u (the latest is %u)",
 				 version, current);
@@ -978,7 +990,8 @@ srr_policy_find(struct srr_policy_list **out, struct srr_register *reg, unsigned
 		rc = load_default(reg, l);
 	} else {
 		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
-			reg, "SELECT record, source, created, actor FROM policy WHERE version = ?1");
+			reg,
+			"SELECT record, source, created, actor FROM policy WHERE version = ?1");
 		if (!st) {
 			rc = SRR_E_DB;
 		} else {
@@ -989,11 +1002,14 @@ srr_policy_find(struct srr_policy_list **out, struct srr_register *reg, unsigned
 				rc = load_view(reg, l, sqlite3_column_blob(st, 0),
 					       (size_t)sqlite3_column_bytes(st, 0));
 				struct arena *a = &l->arena;
-				l->policy.source = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
-				l->policy.set_at = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
-				l->policy.set_by = arena_strdup(a, (const char *)sqlite3_column_text(st, 3));
-				if (rc == 0 && (!l->policy.source || !l->policy.set_at ||
-						!l->policy.set_by))
+				l->policy.source =
+					arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
+				l->policy.set_at =
+					arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
+				l->policy.set_by =
+					arena_strdup(a, (const char *)sqlite3_column_text(st, 3));
+				if (rc == 0 &&
+				    (!l->policy.source || !l->policy.set_at || !l->policy.set_by))
 					rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
 			}
 		}

@@ -19,23 +19,23 @@
 #include "util/strbuf.h"
 #include "util/text.h"
 
-#define FIELD_MAX 65536           /* bytes of one unescaped value */
-#define RECORD_MAX (16u << 20)    /* bytes of one serialised record */
-#define KEY_MAX 64
+#define FIELD_MAX  65536       /* bytes of one unescaped value */
+#define RECORD_MAX (16u << 20) /* bytes of one serialised record */
+#define KEY_MAX	   64
 
 enum vtype {
-	V_TEXT,    /* any text, may span lines */
-	V_LINE,    /* text without LF */
-	V_KEY,     /* supplier key: [a-z0-9][a-z0-9-]* */
-	V_REF,     /* contract ref: [A-Za-z0-9][A-Za-z0-9._-]* */
-	V_SLUG,    /* metric: [a-z0-9][a-z0-9_-]* */
+	V_TEXT, /* any text, may span lines */
+	V_LINE, /* text without LF */
+	V_KEY,	/* supplier key: [a-z0-9][a-z0-9-]* */
+	V_REF,	/* contract ref: [A-Za-z0-9][A-Za-z0-9._-]* */
+	V_SLUG, /* metric: [a-z0-9][a-z0-9_-]* */
 	V_DATE,
 	V_TIME,
 	V_UINT,
 	V_DEC,
 	V_ENUM,
 	V_HEX,
-	V_SHA256, /* 64 lowercase hex digits */
+	V_SHA256,  /* 64 lowercase hex digits */
 	V_PERIOD,  /* YYYY-MM or YYYY-Qn */
 	V_ENTITY,  /* type/part[/part...] */
 	V_ACTION,  /* noun.verb */
@@ -49,8 +49,8 @@ struct field_spec {
 	enum vtype type;
 	enum mult mult;
 	const char *const *enums; /* V_ENUM: allowed values, NULL-terminated */
-	unsigned group;           /* >0 on a MANY field: it and the next group-1 fields repeat */
-	bool sorted;              /* MANY: strictly increasing (enum index or bytes) */
+	unsigned group;		  /* >0 on a MANY field: it and the next group-1 fields repeat */
+	bool sorted;		  /* MANY: strictly increasing (enum index or bytes) */
 };
 
 struct type_spec {
@@ -62,10 +62,14 @@ struct type_spec {
 static const char *const tiers[] = { "critical", "high", "medium", "low", NULL };
 static const char *const supplier_status[] = { "active", "retired", NULL };
 static const char *const contract_status[] = { "active", "terminated", NULL };
-static const char *const clauses[] = { "right-to-audit",          "incident-notification-24h",
-				       "subcontracting-approval", "security-requirements",
-				       "vulnerability-handling",  "data-location",
-				       "termination-assistance",  "sla-reporting",
+static const char *const clauses[] = { "right-to-audit",
+				       "incident-notification-24h",
+				       "subcontracting-approval",
+				       "security-requirements",
+				       "vulnerability-handling",
+				       "data-location",
+				       "termination-assistance",
+				       "sla-reporting",
 				       NULL };
 static const char *const comparators[] = { "ge", "le", NULL };
 static const char *const periods[] = { "month", "quarter", NULL };
@@ -90,14 +94,10 @@ static const struct field_spec supplier_fields[] = {
 };
 
 static const struct field_spec contract_fields[] = {
-	{ "supplier", V_KEY, ONE },
-	{ "ref", V_REF, ONE },
-	{ "start", V_DATE, ONE },
-	{ "end", V_DATE, ONE },
-	{ "notice-days", V_UINT, OPT },
-	{ "status", V_ENUM, ONE, contract_status },
-	{ "terminated", V_DATE, OPT },
-	{ "clause", V_ENUM, MANY, clauses, 0, true },
+	{ "supplier", V_KEY, ONE },	{ "ref", V_REF, ONE },
+	{ "start", V_DATE, ONE },	{ "end", V_DATE, ONE },
+	{ "notice-days", V_UINT, OPT }, { "status", V_ENUM, ONE, contract_status },
+	{ "terminated", V_DATE, OPT },	{ "clause", V_ENUM, MANY, clauses, 0, true },
 };
 
 static const struct field_spec sla_fields[] = {
@@ -111,21 +111,14 @@ static const struct field_spec sla_fields[] = {
 };
 
 static const struct field_spec measurement_fields[] = {
-	{ "supplier", V_KEY, ONE },
-	{ "contract", V_REF, ONE },
-	{ "metric", V_SLUG, ONE },
-	{ "period", V_PERIOD, ONE },
-	{ "value", V_DEC, ONE },
-	{ "breach", V_ENUM, ONE, yesno },
+	{ "supplier", V_KEY, ONE },  { "contract", V_REF, ONE }, { "metric", V_SLUG, ONE },
+	{ "period", V_PERIOD, ONE }, { "value", V_DEC, ONE },	 { "breach", V_ENUM, ONE, yesno },
 };
 
 static const struct field_spec event_fields[] = {
-	{ "seq", V_UINT, ONE },
-	{ "time", V_TIME, ONE },
-	{ "actor", V_LINE, ONE },
-	{ "action", V_ACTION, ONE },
-	{ "entity", V_ENTITY, ONE },
-	{ "record-sha256", V_SHA256, ONE },
+	{ "seq", V_UINT, ONE },	     { "time", V_TIME, ONE },
+	{ "actor", V_LINE, ONE },    { "action", V_ACTION, ONE },
+	{ "entity", V_ENTITY, ONE }, { "record-sha256", V_SHA256, ONE },
 };
 
 static const char *const outcomes[] = { "pass", "conditional", "fail", NULL };
@@ -209,18 +202,16 @@ static const struct field_spec policy_fields[] = {
 	{ "rule-quorum", V_UINT, ONE },
 };
 
-#define TYPE(name, f) { name, f, ARRAY_LEN(f) }
+#define TYPE(name, f)                                                                              \
+	{                                                                                          \
+		name, f, ARRAY_LEN(f)                                                              \
+	}
 static const struct type_spec types[] = {
-	TYPE("contract", contract_fields),
-	TYPE("event", event_fields),
-	TYPE("incident", incident_fields),
-	TYPE("measurement", measurement_fields),
-	TYPE("policy", policy_fields),
-	TYPE("register", register_fields),
-	TYPE("review", review_fields),
-	TYPE("risk", risk_fields),
-	TYPE("sla", sla_fields),
-	TYPE("supplier", supplier_fields),
+	TYPE("contract", contract_fields), TYPE("event", event_fields),
+	TYPE("incident", incident_fields), TYPE("measurement", measurement_fields),
+	TYPE("policy", policy_fields),	   TYPE("register", register_fields),
+	TYPE("review", review_fields),	   TYPE("risk", risk_fields),
+	TYPE("sla", sla_fields),	   TYPE("supplier", supplier_fields),
 };
 
 struct field {
@@ -338,7 +329,8 @@ is_ref(const char *s, size_t max)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		bool ok =
+			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 		if (i > 0 && (c == '.' || c == '_' || c == '-'))
 			ok = true;
 		if (!ok)
@@ -460,7 +452,8 @@ validate(const struct srr_record *r, const struct type_spec *ts, size_t *at, cha
 						return fail(err, errsz, "invalid value for '%s'",
 							    gs->name);
 					if (gs->sorted && seen > 0 &&
-					    compare_sorted(gs, r->f[i - 1].value, r->f[i].value) >= 0)
+					    compare_sorted(gs, r->f[i - 1].value, r->f[i].value) >=
+						    0)
 						return fail(err, errsz,
 							    "'%s' values out of order or repeated",
 							    gs->name);
@@ -508,8 +501,7 @@ put_escaped(struct strbuf *sb, const char *v)
 }
 
 SRR_EXPORT int
-srr_record_serialize(char **out, size_t *len, const struct srr_record *r, char *err,
-		     size_t errsz)
+srr_record_serialize(char **out, size_t *len, const struct srr_record *r, char *err, size_t errsz)
 {
 	if (r->oom)
 		return SRR_E_NOMEM;

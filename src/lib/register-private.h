@@ -10,8 +10,8 @@
 #include "util/cleanup.h"
 
 #define SRR_APPLICATION_ID 0x73727231 /* "srr1" in PRAGMA application_id */
-#define ERRMSG_MAX 512
-#define STMT_CACHE_MAX 256
+#define ERRMSG_MAX	   512
+#define STMT_CACHE_MAX	   256
 
 struct stmt_cache_entry {
 	const char *sql; /* a string literal: looked up by address */
@@ -33,7 +33,7 @@ struct srr_register {
 
 /* Set the error message and return code (negative enum srr_error). */
 __attribute__((format(printf, 3, 4))) int reg_error(struct srr_register *reg, int code,
-						     const char *fmt, ...);
+						    const char *fmt, ...);
 /* An SQLite failure: "what: SQLite's message", mapped to an srr error. */
 int reg_db_error(struct srr_register *reg, const char *what);
 

@@ -22,7 +22,7 @@
 #include "util/text.h"
 
 #define BUSY_TIMEOUT_MS 10000
-#define ACTOR_MAX 128
+#define ACTOR_MAX	128
 
 SRR_EXPORT const char *
 srr_strerror(int err)
@@ -165,7 +165,8 @@ reg_stmt(struct srr_register *reg, const char *sql)
 		if (reg->stmts[i].sql == sql)
 			return reg->stmts[i].stmt;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v3(reg->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v3(reg->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+	    SQLITE_OK) {
 		reg_db_error(reg, "preparing a query");
 		return NULL;
 	}
@@ -426,8 +427,8 @@ srr_register_open(struct srr_register *reg, const char *path)
 	if (rc == 0)
 		rc = pragma_int(reg, "PRAGMA application_id", &app_id);
 	if (rc == SRR_E_FORMAT) {
-		rc = reg_error(reg, SRR_E_FORMAT, "%s: not an srr register (not an SQLite database)",
-			       path);
+		rc = reg_error(reg, SRR_E_FORMAT,
+			       "%s: not an srr register (not an SQLite database)", path);
 	} else if (rc == 0 && app_id != SRR_APPLICATION_ID) {
 		rc = reg_error(reg, SRR_E_FORMAT,
 			       "%s: not an srr register (an SQLite file of another application)",

@@ -86,7 +86,8 @@ check_review(struct srr_register *reg, const struct srr_review *r)
 	int64_t days;
 	char today[DATE_LEN + 1];
 	if (!r->date || !date_parse(r->date, &days))
-		return reg_error(reg, SRR_E_INPUT, "review date '%s' is not a valid date (YYYY-MM-DD)",
+		return reg_error(reg, SRR_E_INPUT,
+				 "review date '%s' is not a valid date (YYYY-MM-DD)",
 				 r->date ? r->date : "");
 	if (days > reg_today(reg)) {
 		date_format(today, reg_today(reg));
@@ -94,7 +95,8 @@ check_review(struct srr_register *reg, const struct srr_review *r)
 				 r->date, today);
 	}
 	if (!srr_outcome_name(r->outcome))
-		return reg_error(reg, SRR_E_INPUT, "review outcome must be pass, conditional or fail");
+		return reg_error(reg, SRR_E_INPUT,
+				 "review outcome must be pass, conditional or fail");
 	if (r->findings) {
 		int rc = reg_check_text(reg, "review findings", r->findings, FINDINGS_MAX, true);
 		if (rc)
@@ -145,9 +147,9 @@ do_record(struct srr_register *reg, const struct srr_review *r, int64_t *id)
 		}
 	}
 	for (size_t i = 0; rc == 0 && i < r->n_evidence; i++) {
-		_cleanup_stmt_ sqlite3_stmt *st =
-			reg_stmt(reg, "INSERT INTO review_evidence (review_id, pos, path, sha256, size)"
-				      " VALUES (?1, ?2, ?3, ?4, ?5)");
+		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+			reg, "INSERT INTO review_evidence (review_id, pos, path, sha256, size)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5)");
 		if (!st) {
 			rc = SRR_E_DB;
 			break;
@@ -202,7 +204,8 @@ static int
 load_evidence(struct srr_register *reg, struct srr_review_list *l, struct srr_review *r)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
-		reg, "SELECT path, sha256, size FROM review_evidence WHERE review_id = ?1 ORDER BY pos");
+		reg,
+		"SELECT path, sha256, size FROM review_evidence WHERE review_id = ?1 ORDER BY pos");
 	if (!st)
 		return SRR_E_DB;
 	sqlite3_bind_int64(st, 1, r->id);
@@ -239,10 +242,10 @@ srr_review_list_new(struct srr_review_list **out, struct srr_register *reg, cons
 		rc = supplier_lookup(reg, supplier, &sid, NULL);
 	if (rc)
 		return rc;
-	_cleanup_stmt_ sqlite3_stmt *st =
-		reg_stmt(reg, "SELECT r.id, s.key, r.date, r.outcome, r.findings, r.reviewer, r.created"
-			      " FROM review r JOIN supplier s ON s.id = r.supplier_id"
-			      " WHERE ?1 IS NULL OR s.key = ?1 ORDER BY r.date DESC, r.id DESC");
+	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+		reg, "SELECT r.id, s.key, r.date, r.outcome, r.findings, r.reviewer, r.created"
+		     " FROM review r JOIN supplier s ON s.id = r.supplier_id"
+		     " WHERE ?1 IS NULL OR s.key = ?1 ORDER BY r.date DESC, r.id DESC");
 	if (!st)
 		return SRR_E_DB;
 	bind_text(st, 1, supplier);

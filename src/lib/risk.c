@@ -17,8 +17,8 @@
 #include "util/arena.h"
 #include "util/date.h"
 
-#define TITLE_MAX 256
-#define TEXT_MAX 65536
+#define TITLE_MAX   256
+#define TEXT_MAX    65536
 #define ACTIONS_MAX 64
 
 static const char *const treatment_names[] = { NULL, "mitigate", "accept", "transfer", "avoid" };
@@ -68,11 +68,12 @@ risk_check_scales(struct srr_register *reg, unsigned n_likelihood, unsigned n_im
 	sqlite3_bind_int(st, 2, (int)n_impact);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		return reg_error(reg, SRR_E_INPUT,
-				 "open risk R-%lld (likelihood %d, impact %d) falls outside the new "
-				 "%u x %u risk matrix: re-assess or close it first",
-				 (long long)sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
-				 sqlite3_column_int(st, 2), n_likelihood, n_impact);
+		return reg_error(
+			reg, SRR_E_INPUT,
+			"open risk R-%lld (likelihood %d, impact %d) falls outside the new "
+			"%u x %u risk matrix: re-assess or close it first",
+			(long long)sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
+			sqlite3_column_int(st, 2), n_likelihood, n_impact);
 	if (rc != SQLITE_DONE)
 		return reg_db_error(reg, "checking risks against the policy");
 	return 0;
@@ -104,11 +105,13 @@ check_scale(struct srr_register *reg, const struct srr_policy *p, const char *wh
 	    unsigned i)
 {
 	if (l < 1 || l > p->n_likelihood)
-		return reg_error(reg, SRR_E_INPUT, "%slikelihood %u is outside the risk matrix (1 to %zu)",
-				 what, l, p->n_likelihood);
+		return reg_error(reg, SRR_E_INPUT,
+				 "%slikelihood %u is outside the risk matrix (1 to %zu)", what, l,
+				 p->n_likelihood);
 	if (i < 1 || i > p->n_impact)
-		return reg_error(reg, SRR_E_INPUT, "%simpact %u is outside the risk matrix (1 to %zu)",
-				 what, i, p->n_impact);
+		return reg_error(reg, SRR_E_INPUT,
+				 "%simpact %u is outside the risk matrix (1 to %zu)", what, i,
+				 p->n_impact);
 	return 0;
 }
 
@@ -117,7 +120,8 @@ check_date_opt(struct srr_register *reg, const char *what, const char *d)
 {
 	int64_t days;
 	if (d && !date_parse(d, &days))
-		return reg_error(reg, SRR_E_INPUT, "%s '%s' is not a valid date (YYYY-MM-DD)", what, d);
+		return reg_error(reg, SRR_E_INPUT, "%s '%s' is not a valid date (YYYY-MM-DD)", what,
+				 d);
 	return 0;
 }
 
@@ -193,16 +197,17 @@ log_risk(struct srr_register *reg, const char *action, const struct srr_risk *r)
 static int
 write_actions(struct srr_register *reg, int64_t id, const struct srr_action *a, size_t n)
 {
-	_cleanup_stmt_ sqlite3_stmt *del = reg_stmt(reg, "DELETE FROM risk_action WHERE risk_id = ?1");
+	_cleanup_stmt_ sqlite3_stmt *del =
+		reg_stmt(reg, "DELETE FROM risk_action WHERE risk_id = ?1");
 	if (!del)
 		return SRR_E_DB;
 	sqlite3_bind_int64(del, 1, id);
 	if (sqlite3_step(del) != SQLITE_DONE)
 		return reg_db_error(reg, "writing treatment actions");
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_stmt_ sqlite3_stmt *st =
-			reg_stmt(reg, "INSERT INTO risk_action (risk_id, pos, text, owner, due, done)"
-				      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+			reg, "INSERT INTO risk_action (risk_id, pos, text, owner, due, done)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 		if (!st)
 			return SRR_E_DB;
 		sqlite3_bind_int64(st, 1, id);
@@ -271,10 +276,10 @@ do_add(struct srr_register *reg, const struct srr_risk *in, int64_t *id)
 		return rc;
 	char now[21];
 	reg_now(now);
-	_cleanup_stmt_ sqlite3_stmt *st =
-		reg_stmt(reg, "INSERT INTO risk (supplier_id, title, description, owner, likelihood,"
-			      " impact, review_date, created, updated)"
-			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
+	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+		reg, "INSERT INTO risk (supplier_id, title, description, owner, likelihood,"
+		     " impact, review_date, created, updated)"
+		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
 	if (!st)
 		return SRR_E_DB;
 	sqlite3_bind_int64(st, 1, sid);
@@ -366,7 +371,8 @@ check_plan(struct srr_register *reg, const struct srr_policy *p,
 	if (!plan->until)
 		return reg_error(reg, SRR_E_INPUT, "accepting a risk needs an expiry date");
 	if (!date_parse(plan->until, &until))
-		return reg_error(reg, SRR_E_INPUT, "acceptance expiry '%s' is not a valid date (YYYY-MM-DD)",
+		return reg_error(reg, SRR_E_INPUT,
+				 "acceptance expiry '%s' is not a valid date (YYYY-MM-DD)",
 				 plan->until);
 	if (until <= today)
 		return reg_error(reg, SRR_E_INPUT, "acceptance expiry %s is not after today",
@@ -374,9 +380,10 @@ check_plan(struct srr_register *reg, const struct srr_policy *p,
 	if (until - today > (int64_t)p->acceptance_max_days) {
 		char last[DATE_LEN + 1];
 		date_format(last, today + p->acceptance_max_days);
-		return reg_error(reg, SRR_E_INPUT,
-				 "acceptance expiry %s is past the policy's maximum of %u days (%s)",
-				 plan->until, p->acceptance_max_days, last);
+		return reg_error(
+			reg, SRR_E_INPUT,
+			"acceptance expiry %s is past the policy's maximum of %u days (%s)",
+			plan->until, p->acceptance_max_days, last);
 	}
 	return 0;
 }
@@ -504,13 +511,13 @@ do_reviewed(struct srr_register *reg, int64_t id, const char *date, const char *
 	if (r.closed)
 		rc = reg_error(reg, SRR_E_STATE, "risk R-%lld is closed", (long long)id);
 	else if (!date_parse(date, &day))
-		rc = reg_error(reg, SRR_E_INPUT, "review date '%s' is not a valid date (YYYY-MM-DD)",
-			       date);
+		rc = reg_error(reg, SRR_E_INPUT,
+			       "review date '%s' is not a valid date (YYYY-MM-DD)", date);
 	else if (day > reg_today(reg))
 		rc = reg_error(reg, SRR_E_INPUT, "review date %s is in the future", date);
 	else if (next && !date_parse(next, &next_day))
-		rc = reg_error(reg, SRR_E_INPUT, "next review date '%s' is not a valid date (YYYY-MM-DD)",
-			       next);
+		rc = reg_error(reg, SRR_E_INPUT,
+			       "next review date '%s' is not a valid date (YYYY-MM-DD)", next);
 	else if (next && next_day <= day)
 		rc = reg_error(reg, SRR_E_INPUT, "next review date %s is not after the review %s",
 			       next, date);
@@ -569,7 +576,8 @@ static int
 load_actions(struct srr_register *reg, struct srr_risk_list *l, struct srr_risk *r)
 {
 	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
-		reg, "SELECT text, owner, due, done FROM risk_action WHERE risk_id = ?1 ORDER BY pos");
+		reg,
+		"SELECT text, owner, due, done FROM risk_action WHERE risk_id = ?1 ORDER BY pos");
 	if (!st)
 		return SRR_E_DB;
 	sqlite3_bind_int64(st, 1, r->id);
@@ -695,7 +703,7 @@ load_rows(struct srr_register *reg, struct srr_risk_list *l, sqlite3_stmt *st)
 #define RISK_QUERY                                                                                 \
 	"SELECT r.id, s.key, r.title, r.description, r.owner, r.likelihood, r.impact,"             \
 	" r.review_date, r.status, r.treatment, r.residual_likelihood, r.residual_impact,"         \
-	" r.justification, r.accept_until, r.created, r.updated"                                  \
+	" r.justification, r.accept_until, r.created, r.updated"                                   \
 	" FROM risk r JOIN supplier s ON s.id = r.supplier_id"
 
 static int

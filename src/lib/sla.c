@@ -17,7 +17,7 @@
 #include "util/text.h"
 
 #define METRIC_MAX 64
-#define UNIT_MAX 64
+#define UNIT_MAX   64
 #define ENTITY_MAX 256
 
 struct srr_sla_list {
@@ -74,10 +74,11 @@ static int
 check_metric(struct srr_register *reg, const char *metric)
 {
 	if (!metric || !text_is_slug(metric, METRIC_MAX, "_"))
-		return reg_error(reg, SRR_E_INPUT,
-				 "SLA metric '%s' is invalid: use lowercase letters, digits, '-' and "
-				 "'_', at most %d bytes",
-				 metric ? metric : "", METRIC_MAX);
+		return reg_error(
+			reg, SRR_E_INPUT,
+			"SLA metric '%s' is invalid: use lowercase letters, digits, '-' and "
+			"'_', at most %d bytes",
+			metric ? metric : "", METRIC_MAX);
 	return 0;
 }
 
@@ -92,8 +93,8 @@ canonical_number(struct srr_register *reg, const char *what, const char *in, cha
 }
 
 static int
-sla_lookup(struct srr_register *reg, const char *supplier, const char *contract,
-	   const char *metric, int64_t *id, struct srr_sla *out, char *target)
+sla_lookup(struct srr_register *reg, const char *supplier, const char *contract, const char *metric,
+	   int64_t *id, struct srr_sla *out, char *target)
 {
 	int64_t cid;
 	int rc = contract_lookup(reg, supplier, contract, &cid);
@@ -110,15 +111,17 @@ sla_lookup(struct srr_register *reg, const char *supplier, const char *contract,
 	bind_text(st, 2, metric);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
-		return reg_error(reg, SRR_E_NOTFOUND, "contract '%s' of supplier '%s' has no SLA '%s'",
-				 contract, supplier, metric);
+		return reg_error(reg, SRR_E_NOTFOUND,
+				 "contract '%s' of supplier '%s' has no SLA '%s'", contract,
+				 supplier, metric);
 	if (rc != SQLITE_ROW)
 		return reg_db_error(reg, "looking up an SLA");
 	*id = sqlite3_column_int64(st, 0);
 	if (out) {
 		snprintf(target, DECIMAL_BUF, "%s", (const char *)sqlite3_column_text(st, 1));
 		out->target = target;
-		out->comparator = srr_comparator_from_name((const char *)sqlite3_column_text(st, 2));
+		out->comparator =
+			srr_comparator_from_name((const char *)sqlite3_column_text(st, 2));
 		out->period = srr_period_from_name((const char *)sqlite3_column_text(st, 3));
 	}
 	return 0;
@@ -153,7 +156,8 @@ do_add(struct srr_register *reg, const struct srr_sla *in)
 	s.target = target;
 	rc = sla_lookup(reg, s.supplier, s.contract, s.metric, &id, NULL, NULL);
 	if (rc == 0)
-		return reg_error(reg, SRR_E_EXISTS, "contract '%s' of supplier '%s' already has an SLA '%s'",
+		return reg_error(reg, SRR_E_EXISTS,
+				 "contract '%s' of supplier '%s' already has an SLA '%s'",
 				 s.contract, s.supplier, s.metric);
 	if (rc != SRR_E_NOTFOUND)
 		return rc;
@@ -259,11 +263,11 @@ do_record(struct srr_register *reg, const char *supplier, const char *contract, 
 
 	char now[21];
 	reg_now(now);
-	_cleanup_stmt_ sqlite3_stmt *st =
-		reg_stmt(reg, "INSERT INTO sla_measurement (sla_id, period, value, breach, recorded)"
-			      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (sla_id, period) DO UPDATE"
-			      " SET value = excluded.value, breach = excluded.breach,"
-			      " recorded = excluded.recorded");
+	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+		reg, "INSERT INTO sla_measurement (sla_id, period, value, breach, recorded)"
+		     " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (sla_id, period) DO UPDATE"
+		     " SET value = excluded.value, breach = excluded.breach,"
+		     " recorded = excluded.recorded");
 	if (!st)
 		return SRR_E_DB;
 	sqlite3_bind_int64(st, 1, id);

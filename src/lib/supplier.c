@@ -12,7 +12,7 @@
 #include "util/arena.h"
 #include "util/text.h"
 
-#define KEY_MAX 64
+#define KEY_MAX	 64
 #define TEXT_MAX 256
 
 struct srr_supplier_list {
@@ -138,8 +138,8 @@ check_supplier(struct srr_register *reg, const struct srr_supplier *s)
 	for (size_t i = 0; rc == 0 && i < s->n_subcontractors; i++) {
 		rc = supplier_check_key(reg, s->subcontractors[i]);
 		if (rc == 0 && strcmp(s->subcontractors[i], s->key) == 0)
-			rc = reg_error(reg, SRR_E_INPUT, "supplier '%s' cannot be its own subcontractor",
-				       s->key);
+			rc = reg_error(reg, SRR_E_INPUT,
+				       "supplier '%s' cannot be its own subcontractor", s->key);
 		for (size_t j = 0; rc == 0 && j < i; j++)
 			if (strcmp(s->subcontractors[i], s->subcontractors[j]) == 0)
 				rc = reg_error(reg, SRR_E_INPUT,
@@ -222,10 +222,10 @@ static int
 check_no_cycle(struct srr_register *reg, int64_t id, const char *key, int64_t sub,
 	       const char *sub_key)
 {
-	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
-		reg, "WITH RECURSIVE reach(id) AS (SELECT ?1 UNION SELECT s.sub_id FROM"
-		     " subcontractor s JOIN reach r ON s.supplier_id = r.id)"
-		     " SELECT 1 FROM reach WHERE id = ?2");
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "WITH RECURSIVE reach(id) AS (SELECT ?1 UNION SELECT s.sub_id FROM"
+			      " subcontractor s JOIN reach r ON s.supplier_id = r.id)"
+			      " SELECT 1 FROM reach WHERE id = ?2");
 	if (!st)
 		return SRR_E_DB;
 	sqlite3_bind_int64(st, 1, sub);
@@ -266,8 +266,9 @@ write_children(struct srr_register *reg, int64_t id, const struct srr_supplier *
 		rc = step_done(reg, st, "writing a supplier");
 	}
 	for (size_t i = 0; rc == 0 && i < s->n_services; i++) {
-		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
-			reg, "INSERT INTO supplier_service (supplier_id, pos, name) VALUES (?1, ?2, ?3)");
+		_cleanup_stmt_ sqlite3_stmt *st =
+			reg_stmt(reg, "INSERT INTO supplier_service (supplier_id, pos, name) "
+				      "VALUES (?1, ?2, ?3)");
 		if (!st)
 			return SRR_E_DB;
 		sqlite3_bind_int64(st, 1, id);
@@ -468,8 +469,7 @@ load_rows(struct srr_register *reg, struct srr_supplier_list *l, sqlite3_stmt *s
 #define SUPPLIER_COLUMNS "id, key, name, tier, country, status, created, updated"
 
 SRR_EXPORT int
-srr_supplier_list_new(struct srr_supplier_list **out, struct srr_register *reg,
-		      int include_retired)
+srr_supplier_list_new(struct srr_supplier_list **out, struct srr_register *reg, int include_retired)
 {
 	int rc = reg_require_open(reg);
 	if (rc)

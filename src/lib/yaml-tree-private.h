@@ -14,10 +14,10 @@ enum ynode_kind { Y_SCALAR, Y_SEQ, Y_MAP };
 
 struct ynode {
 	enum ynode_kind kind;
-	unsigned line, col; /* 1-based */
-	char *value;        /* Y_SCALAR */
-	int plain;          /* Y_SCALAR: unquoted (so "~" or "" may mean null) */
-	size_t n;           /* Y_SEQ items, Y_MAP pairs */
+	unsigned line, col;   /* 1-based */
+	char *value;	      /* Y_SCALAR */
+	int plain;	      /* Y_SCALAR: unquoted (so "~" or "" may mean null) */
+	size_t n;	      /* Y_SEQ items, Y_MAP pairs */
 	struct ynode **items; /* Y_SEQ: n items; Y_MAP: 2n, key then value */
 };
 

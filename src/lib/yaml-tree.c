@@ -64,7 +64,8 @@ next_event(struct builder *b, yaml_event_t *ev)
 static struct ynode *
 new_node(struct builder *b, enum ynode_kind kind, const yaml_event_t *ev)
 {
-	unsigned line = (unsigned)ev->start_mark.line + 1, col = (unsigned)ev->start_mark.column + 1;
+	unsigned line = (unsigned)ev->start_mark.line + 1,
+		 col = (unsigned)ev->start_mark.column + 1;
 	if (++b->nodes > YAML_TREE_MAX_NODES) {
 		fail(b, line, col, "document has more than %d nodes", YAML_TREE_MAX_NODES);
 		return NULL;
@@ -119,7 +120,8 @@ parse_collection(struct builder *b, yaml_event_t *start, enum ynode_kind kind, i
 				goto error;
 			}
 			if (ytree_get(n, child->value)) {
-				fail(b, child->line, child->col, "duplicate key '%s'", child->value);
+				fail(b, child->line, child->col, "duplicate key '%s'",
+				     child->value);
 				ytree_free(child);
 				goto error;
 			}
@@ -146,7 +148,8 @@ error:
 static struct ynode *
 parse_node(struct builder *b, yaml_event_t *ev, int depth)
 {
-	unsigned line = (unsigned)ev->start_mark.line + 1, col = (unsigned)ev->start_mark.column + 1;
+	unsigned line = (unsigned)ev->start_mark.line + 1,
+		 col = (unsigned)ev->start_mark.column + 1;
 	if (depth > YAML_TREE_MAX_DEPTH) {
 		fail(b, line, col, "nested deeper than %d levels", YAML_TREE_MAX_DEPTH);
 		return NULL;
@@ -237,7 +240,8 @@ ytree_load_buffer(const char *name, const char *buf, size_t len, char *err, size
 			break;
 		}
 		if (t == YAML_DOCUMENT_START_EVENT && root) {
-			fail(&b, (unsigned)ev.start_mark.line + 1, (unsigned)ev.start_mark.column + 1,
+			fail(&b, (unsigned)ev.start_mark.line + 1,
+			     (unsigned)ev.start_mark.column + 1,
 			     "only one YAML document is allowed");
 			ok = false;
 		} else if (t == YAML_SCALAR_EVENT || t == YAML_SEQUENCE_START_EVENT ||

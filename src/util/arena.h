@@ -13,7 +13,10 @@ struct arena {
 	struct arena_chunk *head;
 };
 
-#define ARENA_INIT { NULL }
+#define ARENA_INIT                                                                                 \
+	{                                                                                          \
+		NULL                                                                               \
+	}
 
 void *arena_alloc(struct arena *a, size_t size);
 /* NULL in, NULL out (and that is not a failure). */

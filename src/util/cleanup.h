@@ -13,12 +13,12 @@ cleanup_freep(void *p)
 	free(*(void **)p);
 }
 
-#define _cleanup_(fn) __attribute__((cleanup(fn)))
+#define _cleanup_(fn)  __attribute__((cleanup(fn)))
 #define _cleanup_free_ _cleanup_(cleanup_freep)
 
 /* Define cleanup_<fn>p for a free function taking a pointer. */
 #define DEFINE_CLEANUP(type, fn)                                                                   \
-	static inline void cleanup_##fn##p(type **p)                                                \
+	static inline void cleanup_##fn##p(type **p)                                               \
 	{                                                                                          \
 		if (*p)                                                                            \
 			fn(*p);                                                                    \

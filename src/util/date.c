@@ -120,8 +120,8 @@ time_format(char *buf, int64_t secs)
 	int y;
 	unsigned m, d;
 	date_civil_from_days(days, &y, &m, &d);
-	snprintf(buf, TIME_LEN + 1, "%04d-%02u-%02uT%02u:%02u:%02uZ", y, m, d, (unsigned)(rem / 3600),
-		 (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
+	snprintf(buf, TIME_LEN + 1, "%04d-%02u-%02uT%02u:%02u:%02uZ", y, m, d,
+		 (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
 }
 
 bool

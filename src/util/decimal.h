@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #define DECIMAL_MAX_DIGITS 15
-#define DECIMAL_BUF 32
+#define DECIMAL_BUF	   32
 
 /* Canonical form: -?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?, never "-0". */
 bool decimal_is_canonical(const char *s);
