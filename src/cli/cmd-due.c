@@ -105,7 +105,7 @@ cmd_due(struct cli *cli, int argc, char **argv)
 		struct table *t = table_new(6, hdr);
 		for (size_t i = 0; i < n; i++) {
 			const struct srr_due_item *it = srr_due_list_get(l, i);
-			char state[32];
+			char state[48];
 			if (it->overdue)
 				snprintf(state, sizeof(state), "OVERDUE %ldd", -it->days);
 			else if (it->days < 0)

@@ -128,6 +128,8 @@ cli_open(struct cli *cli, bool create)
 int
 cli_open_with_policy(struct cli *cli, bool create, const char *policy)
 {
+	if (cli->db && !*cli->db)
+		return cli_error(cli, "--db '': the register path is empty");
 	const char *path = cli_db_path(cli);
 	int rc = srr_register_new(&cli->reg);
 	if (rc) {

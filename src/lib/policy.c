@@ -381,28 +381,32 @@ parse_anchors(struct pctx *c, const struct ynode *root)
 	if (!list)
 		return 0;
 	int rc = expect(c, list, Y_SEQ, "trust_anchors");
-	const char *hexes[64];
-	size_t n = 0;
+	/* Indices, not pointers: loading the next file may move the list. */
+	size_t idx[64], n = 0;
 	for (size_t i = 0; rc == 0 && i < list->n; i++) {
 		size_t first, count;
 		rc = load_cert(c, list->items[i], "trust anchor", &first, &count);
 		for (size_t k = first; rc == 0 && k < first + count; k++) {
 			const struct cert *ct = &c->certs.v[k];
 			if (!ct->ca)
-				rc = perr(c, list->items[i],
-					  "trust anchor %s is not a CA certificate", ct->subject);
+				rc = perr(c, list->items[i], "trust anchor %s is not a CA certificate",
+					  ct->subject);
 			for (size_t j = 0; rc == 0 && j < n; j++)
-				if (strcmp(hexes[j], ct->sha256) == 0)
+				if (strcmp(c->certs.v[idx[j]].sha256, ct->sha256) == 0)
 					rc = perr(c, list->items[i],
 						  "trust anchor %s is listed twice", ct->subject);
-			if (rc == 0 && n == sizeof(hexes) / sizeof(hexes[0]))
-				rc = perr(c, list->items[i], "more than 64 trust anchors");
+			if (rc == 0 && n == ARRAY_LEN(idx))
+				rc = perr(c, list->items[i], "more than %zu trust anchors",
+					  ARRAY_LEN(idx));
 			if (rc == 0)
-				hexes[n++] = ct->sha256;
+				idx[n++] = k;
 		}
 	}
 	if (rc)
 		return rc;
+	const char *hexes[ARRAY_LEN(idx)];
+	for (size_t i = 0; i < n; i++)
+		hexes[i] = c->certs.v[idx[i]].sha256;
 	qsort(hexes, n, sizeof(hexes[0]), cmp_hex);
 	for (size_t i = 0; i < n; i++)
 		srr_record_add(c->rec, "trust-anchor", hexes[i]);
