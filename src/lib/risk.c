@@ -241,6 +241,10 @@ check_actions(struct srr_register *reg, const struct srr_action *a, size_t n)
 		snprintf(what, sizeof(what), "action %zu done date", i + 1);
 		if (rc == 0)
 			rc = check_date_opt(reg, what, a[i].done);
+		int64_t done;
+		if (rc == 0 && a[i].done && date_parse(a[i].done, &done) && done > reg_today(reg))
+			rc = reg_error(reg, SRR_E_INPUT, "action %zu done date %s is in the future",
+				       i + 1, a[i].done);
 		if (rc)
 			return rc;
 	}
