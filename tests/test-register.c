@@ -302,6 +302,46 @@ START_TEST(open_newer_schema)
 }
 END_TEST
 
+/* A level-1 register (as the first release wrote it) is brought up to the
+ * current level on open, in one transaction with a register.migrate event. */
+START_TEST(open_migrates_older_schema)
+{
+	struct srr_register *reg = test_register_new();
+	LOCAL_PATH(path, "register.db");
+	long long events = test_log_size(reg);
+	srr_register_free(reg);
+
+	sqlite3 *db = raw_open(path);
+	raw_exec(db, "DROP TABLE review_evidence; DROP TABLE review; DROP TABLE incident;"
+		     " DROP TABLE risk_action; DROP TABLE risk; DROP TABLE policy;"
+		     " DROP TABLE certificate; PRAGMA user_version = 1");
+	sqlite3_close(db);
+
+	reg = new_ctx();
+	ck_assert_msg(srr_register_open(reg, path) == 0, "%s", srr_errmsg(reg));
+	ck_assert_int_eq(srr_register_schema_version(reg), srr_schema_version());
+	ck_assert_int_eq(test_log_size(reg), events + 1);
+	struct srr_event_list *l;
+	ck_assert_int_eq(srr_event_list_new(&l, reg, events, 0), 0);
+	const struct srr_event *e = srr_event_list_get(l, 0);
+	ck_assert_str_eq(e->action, "register.migrate");
+	char want[64];
+	snprintf(want, sizeof(want), "\nschema %d\n", srr_schema_version());
+	ck_assert_ptr_nonnull(strstr(e->record, want));
+	srr_event_list_free(l);
+	/* The new tables work. */
+	struct srr_supplier s = { .key = "a", .name = "A", .tier = SRR_TIER_LOW };
+	ck_assert_int_eq(srr_supplier_add(reg, &s), 0);
+	struct srr_review r = { .supplier = "a", .date = "2026-01-01", .outcome = SRR_OUTCOME_PASS };
+	ck_assert_msg(srr_review_record(reg, &r, NULL) == 0, "%s", srr_errmsg(reg));
+	srr_register_free(reg);
+
+	db = raw_open(path);
+	ck_assert_int_eq(raw_int(db, "PRAGMA user_version"), srr_schema_version());
+	sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(open_never_initialised)
 {
 	test_tmpdir();
@@ -666,6 +706,7 @@ register_suite(void)
 	tcase_add_test(tc, open_foreign_sqlite);
 	tcase_add_test(tc, open_newer_schema);
 	tcase_add_test(tc, open_never_initialised);
+	tcase_add_test(tc, open_migrates_older_schema);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("file");

@@ -362,7 +362,25 @@ load_id(struct srr_register *reg)
 	return 0;
 }
 
-/* Bring the schema from its level to ours, all levels in one transaction. */
+/* The register's own record: its id and schema level. */
+static int
+log_register(struct srr_register *reg, const char *action)
+{
+	struct srr_record *rec;
+	int rc = srr_record_new(&rec, "register");
+	if (rc)
+		return reg_error(reg, rc, "out of memory");
+	srr_record_add(rec, "id", reg->id);
+	srr_record_add_int(rec, "schema", reg->schema);
+	char entity[80];
+	snprintf(entity, sizeof(entity), "register/%s", reg->id);
+	rc = log_append(reg, action, entity, rec);
+	srr_record_free(rec);
+	return rc;
+}
+
+/* Bring the schema from its level to ours, all levels in one transaction,
+ * logged as register.migrate (a new register logs register.init instead). */
 static int
 migrate(struct srr_register *reg, int from)
 {
@@ -380,9 +398,15 @@ migrate(struct srr_register *reg, int from)
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %u", srr_n_migrations);
 		rc = reg_exec(reg, sql);
 	}
+	int old = reg->schema;
+	reg->schema = (int)srr_n_migrations;
+	if (rc == 0 && from > 0)
+		rc = load_id(reg);
+	if (rc == 0 && from > 0)
+		rc = log_register(reg, "register.migrate");
 	rc = reg_end(reg, rc);
-	if (rc == 0)
-		reg->schema = (int)srr_n_migrations;
+	if (rc)
+		reg->schema = old;
 	return rc;
 }
 
@@ -469,22 +493,6 @@ unlink_register(const char *path)
 }
 
 static int
-log_init_event(struct srr_register *reg)
-{
-	struct srr_record *rec;
-	int rc = srr_record_new(&rec, "register");
-	if (rc)
-		return reg_error(reg, rc, "out of memory");
-	srr_record_add(rec, "id", reg->id);
-	srr_record_add_int(rec, "schema", reg->schema);
-	char entity[80];
-	snprintf(entity, sizeof(entity), "register/%s", reg->id);
-	rc = log_append(reg, "register.init", entity, rec);
-	srr_record_free(rec);
-	return rc;
-}
-
-static int
 init_contents(struct srr_register *reg, const char *policy)
 {
 	unsigned char raw[16];
@@ -516,7 +524,7 @@ init_contents(struct srr_register *reg, const char *policy)
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = reg_db_error(reg, "writing the register id");
 	if (rc == 0)
-		rc = log_init_event(reg);
+		rc = log_register(reg, "register.init");
 	/* Nested: the policy's own transaction becomes a savepoint of this one. */
 	if (rc == 0 && policy)
 		rc = srr_policy_set(reg, policy, NULL);
