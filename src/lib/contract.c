@@ -7,6 +7,7 @@
 
 #include "contract-private.h"
 #include "libsrr-private.h"
+#include "list-private.h"
 #include "log-private.h"
 #include "srr/contract.h"
 #include "supplier-private.h"
@@ -24,9 +25,7 @@ static const char *const clause_names[SRR_CLAUSE_COUNT] = {
 };
 
 struct srr_contract_list {
-	struct arena arena;
-	struct srr_contract *items;
-	size_t n, cap;
+	LIST_FIELDS(struct srr_contract);
 };
 
 SRR_EXPORT const char *
@@ -240,17 +239,10 @@ load_rows(struct srr_register *reg, struct srr_contract_list *l, sqlite3_stmt *s
 	int64_t today = reg_today(reg);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? l->cap * 2 : 16;
-			struct srr_contract *items = realloc(l->items, cap * sizeof(*items));
-			if (!items)
-				return reg_error(reg, SRR_E_NOMEM, "out of memory");
-			l->items = items;
-			l->cap = cap;
-		}
-		struct srr_contract *c = &l->items[l->n];
+		struct srr_contract *c = list_push(&l->items, l->n, &l->cap, sizeof(*c));
+		if (!c)
+			return reg_error(reg, SRR_E_NOMEM, "out of memory");
 		struct arena *a = &l->arena;
-		memset(c, 0, sizeof(*c));
 		c->supplier = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
 		c->ref = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
 		c->start = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
@@ -331,27 +323,7 @@ srr_contract_find(struct srr_contract_list **out, struct srr_register *reg, cons
 	return 0;
 }
 
-SRR_EXPORT size_t
-srr_contract_list_count(const struct srr_contract_list *l)
-{
-	return l->n;
-}
-
-SRR_EXPORT const struct srr_contract *
-srr_contract_list_get(const struct srr_contract_list *l, size_t i)
-{
-	return i < l->n ? &l->items[i] : NULL;
-}
-
-SRR_EXPORT void
-srr_contract_list_free(struct srr_contract_list *l)
-{
-	if (!l)
-		return;
-	arena_release(&l->arena);
-	free(l->items);
-	free(l);
-}
+DEFINE_LIST_ACCESSORS(contract, struct srr_contract)
 
 static int
 write_contract(struct srr_register *reg, const struct srr_contract *c)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "libsrr-private.h"
+#include "list-private.h"
 #include "policy-private.h"
 #include "srr/contract.h"
 #include "srr/due.h"
@@ -39,16 +40,13 @@ struct facts {
 };
 
 struct srr_due_list {
-	struct arena arena;
-	struct srr_due_item *items;
-	size_t n, cap, overdue;
+	LIST_FIELDS(struct srr_due_item);
+	size_t overdue;
 	char as_of[DATE_LEN + 1];
 };
 
 struct srr_score_list {
-	struct arena arena;
-	struct srr_score *items;
-	size_t n;
+	LIST_FIELDS(struct srr_score);
 };
 
 struct ctx {
@@ -128,21 +126,15 @@ item(struct ctx *c, struct facts *f, enum srr_due_kind kind, const char *subject
 	struct srr_due_list *l = c->out;
 	if (!l || (!overdue && due > c->until))
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		struct srr_due_item *items = realloc(l->items, cap * sizeof(*items));
-		if (!items)
-			return reg_error(c->reg, SRR_E_NOMEM, "out of memory");
-		l->items = items;
-		l->cap = cap;
-	}
 	char what[512], date[DATE_LEN + 1];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	date_format(date, due);
-	struct srr_due_item *it = &l->items[l->n];
+	struct srr_due_item *it = list_push(&l->items, l->n, &l->cap, sizeof(*it));
+	if (!it)
+		return reg_error(c->reg, SRR_E_NOMEM, "out of memory");
 	it->kind = kind;
 	it->supplier = arena_strdup(&l->arena, f->key);
 	it->subject = arena_strdup(&l->arena, subject);
@@ -559,32 +551,12 @@ srr_due_list_as_of(const struct srr_due_list *l)
 }
 
 SRR_EXPORT size_t
-srr_due_list_count(const struct srr_due_list *l)
-{
-	return l->n;
-}
-
-SRR_EXPORT const struct srr_due_item *
-srr_due_list_get(const struct srr_due_list *l, size_t i)
-{
-	return i < l->n ? &l->items[i] : NULL;
-}
-
-SRR_EXPORT size_t
 srr_due_list_overdue(const struct srr_due_list *l)
 {
 	return l->overdue;
 }
 
-SRR_EXPORT void
-srr_due_list_free(struct srr_due_list *l)
-{
-	if (!l)
-		return;
-	arena_release(&l->arena);
-	free(l->items);
-	free(l);
-}
+DEFINE_LIST_ACCESSORS(due, struct srr_due_item)
 
 static const char *
 why(struct arena *a, const char *label, long n)
@@ -677,24 +649,4 @@ srr_score_list_new(struct srr_score_list **out, struct srr_register *reg, const 
 	return 0;
 }
 
-SRR_EXPORT size_t
-srr_score_list_count(const struct srr_score_list *l)
-{
-	return l->n;
-}
-
-SRR_EXPORT const struct srr_score *
-srr_score_list_get(const struct srr_score_list *l, size_t i)
-{
-	return i < l->n ? &l->items[i] : NULL;
-}
-
-SRR_EXPORT void
-srr_score_list_free(struct srr_score_list *l)
-{
-	if (!l)
-		return;
-	arena_release(&l->arena);
-	free(l->items);
-	free(l);
-}
+DEFINE_LIST_ACCESSORS(score, struct srr_score)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "libsrr-private.h"
+#include "list-private.h"
 #include "log-private.h"
 #include "srr/incident.h"
 #include "supplier-private.h"
@@ -33,9 +34,7 @@ srr_severity_from_name(const char *name)
 }
 
 struct srr_incident_list {
-	struct arena arena;
-	struct srr_incident *items;
-	size_t n, cap;
+	LIST_FIELDS(struct srr_incident);
 };
 
 static int
@@ -174,17 +173,10 @@ load_rows(struct srr_register *reg, struct srr_incident_list *l, sqlite3_stmt *s
 	int64_t moment = reg_moment_of(reg_today(reg));
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? 2 * l->cap : 16;
-			struct srr_incident *items = realloc(l->items, cap * sizeof(*items));
-			if (!items)
-				return reg_error(reg, SRR_E_NOMEM, "out of memory");
-			l->items = items;
-			l->cap = cap;
-		}
-		struct srr_incident *in = &l->items[l->n];
+		struct srr_incident *in = list_push(&l->items, l->n, &l->cap, sizeof(*in));
+		if (!in)
+			return reg_error(reg, SRR_E_NOMEM, "out of memory");
 		struct arena *a = &l->arena;
-		memset(in, 0, sizeof(*in));
 		in->id = sqlite3_column_int64(st, 0);
 		in->supplier = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
 		in->identified = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
@@ -264,24 +256,4 @@ srr_incident_find(struct srr_incident_list **out, struct srr_register *reg, int6
 	return rc;
 }
 
-SRR_EXPORT size_t
-srr_incident_list_count(const struct srr_incident_list *l)
-{
-	return l->n;
-}
-
-SRR_EXPORT const struct srr_incident *
-srr_incident_list_get(const struct srr_incident_list *l, size_t i)
-{
-	return i < l->n ? &l->items[i] : NULL;
-}
-
-SRR_EXPORT void
-srr_incident_list_free(struct srr_incident_list *l)
-{
-	if (!l)
-		return;
-	arena_release(&l->arena);
-	free(l->items);
-	free(l);
-}
+DEFINE_LIST_ACCESSORS(incident, struct srr_incident)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "libsrr-private.h"
+#include "list-private.h"
 #include "log-private.h"
 #include "srr/log.h"
 #include "util/arena.h"
@@ -103,9 +104,7 @@ log_append(struct srr_register *reg, const char *action, const char *entity,
 }
 
 struct srr_event_list {
-	struct arena arena;
-	struct srr_event *items;
-	size_t n;
+	LIST_FIELDS(struct srr_event);
 };
 
 SRR_EXPORT int
@@ -141,16 +140,10 @@ srr_event_list_new(struct srr_event_list **out, struct srr_register *reg, int64_
 	struct srr_event_list *l = calloc(1, sizeof(*l));
 	if (!l)
 		return reg_error(reg, SRR_E_NOMEM, "out of memory");
-	size_t cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (l->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct srr_event *items = realloc(l->items, cap * sizeof(*items));
-			if (!items)
-				goto oom;
-			l->items = items;
-		}
-		struct srr_event *e = &l->items[l->n];
+		struct srr_event *e = list_push(&l->items, l->n, &l->cap, sizeof(*e));
+		if (!e)
+			goto oom;
 		e->seq = sqlite3_column_int64(st, 0);
 		e->time = arena_strdup(&l->arena, (const char *)sqlite3_column_text(st, 1));
 		e->actor = arena_strdup(&l->arena, (const char *)sqlite3_column_text(st, 2));
@@ -175,24 +168,4 @@ oom:
 	return reg_error(reg, SRR_E_NOMEM, "out of memory");
 }
 
-SRR_EXPORT size_t
-srr_event_list_count(const struct srr_event_list *l)
-{
-	return l->n;
-}
-
-SRR_EXPORT const struct srr_event *
-srr_event_list_get(const struct srr_event_list *l, size_t i)
-{
-	return i < l->n ? &l->items[i] : NULL;
-}
-
-SRR_EXPORT void
-srr_event_list_free(struct srr_event_list *l)
-{
-	if (!l)
-		return;
-	arena_release(&l->arena);
-	free(l->items);
-	free(l);
-}
+DEFINE_LIST_ACCESSORS(event, struct srr_event)

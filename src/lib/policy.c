@@ -389,8 +389,8 @@ parse_anchors(struct pctx *c, const struct ynode *root)
 		for (size_t k = first; rc == 0 && k < first + count; k++) {
 			const struct cert *ct = &c->certs.v[k];
 			if (!ct->ca)
-				rc = perr(c, list->items[i], "trust anchor %s is not a CA certificate",
-					  ct->subject);
+				rc = perr(c, list->items[i],
+					  "trust anchor %s is not a CA certificate", ct->subject);
 			for (size_t j = 0; rc == 0 && j < n; j++)
 				if (strcmp(c->certs.v[idx[j]].sha256, ct->sha256) == 0)
 					rc = perr(c, list->items[i],

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "libsrr-private.h"
+#include "list-private.h"
 #include "log-private.h"
 #include "srr/review.h"
 #include "supplier-private.h"
@@ -37,9 +38,7 @@ srr_outcome_from_name(const char *name)
 }
 
 struct srr_review_list {
-	struct arena arena;
-	struct srr_review *items;
-	size_t n, cap;
+	LIST_FIELDS(struct srr_review);
 };
 
 struct hashed {
@@ -253,17 +252,10 @@ srr_review_list_new(struct srr_review_list **out, struct srr_register *reg, cons
 	if (!l)
 		return reg_error(reg, SRR_E_NOMEM, "out of memory");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? 2 * l->cap : 16;
-			struct srr_review *items = realloc(l->items, cap * sizeof(*items));
-			if (!items)
-				break;
-			l->items = items;
-			l->cap = cap;
-		}
-		struct srr_review *r = &l->items[l->n];
+		struct srr_review *r = list_push(&l->items, l->n, &l->cap, sizeof(*r));
+		if (!r)
+			break;
 		struct arena *a = &l->arena;
-		memset(r, 0, sizeof(*r));
 		r->id = sqlite3_column_int64(st, 0);
 		r->supplier = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
 		r->date = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
@@ -289,24 +281,4 @@ srr_review_list_new(struct srr_review_list **out, struct srr_register *reg, cons
 	return 0;
 }
 
-SRR_EXPORT size_t
-srr_review_list_count(const struct srr_review_list *l)
-{
-	return l->n;
-}
-
-SRR_EXPORT const struct srr_review *
-srr_review_list_get(const struct srr_review_list *l, size_t i)
-{
-	return i < l->n ? &l->items[i] : NULL;
-}
-
-SRR_EXPORT void
-srr_review_list_free(struct srr_review_list *l)
-{
-	if (!l)
-		return;
-	arena_release(&l->arena);
-	free(l->items);
-	free(l);
-}
+DEFINE_LIST_ACCESSORS(review, struct srr_review)

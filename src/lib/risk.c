@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "libsrr-private.h"
+#include "list-private.h"
 #include "log-private.h"
 #include "policy-private.h"
 #include "risk-private.h"
@@ -95,9 +96,7 @@ srr_risk_parse_id(int64_t *id, const char *text)
 }
 
 struct srr_risk_list {
-	struct arena arena;
-	struct srr_risk *items;
-	size_t n, cap;
+	LIST_FIELDS(struct srr_risk);
 };
 
 static int
@@ -656,17 +655,10 @@ load_rows(struct srr_register *reg, struct srr_risk_list *l, sqlite3_stmt *st)
 	const struct srr_policy *p = srr_policy_list_get(pl, 0);
 	int64_t today = reg_today(reg);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? 2 * l->cap : 16;
-			struct srr_risk *items = realloc(l->items, cap * sizeof(*items));
-			if (!items)
-				break;
-			l->items = items;
-			l->cap = cap;
-		}
-		struct srr_risk *r = &l->items[l->n];
+		struct srr_risk *r = list_push(&l->items, l->n, &l->cap, sizeof(*r));
+		if (!r)
+			break;
 		struct arena *a = &l->arena;
-		memset(r, 0, sizeof(*r));
 		r->id = sqlite3_column_int64(st, 0);
 		r->supplier = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
 		r->title = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
@@ -764,24 +756,4 @@ srr_risk_find(struct srr_risk_list **out, struct srr_register *reg, int64_t id)
 	return rc;
 }
 
-SRR_EXPORT size_t
-srr_risk_list_count(const struct srr_risk_list *l)
-{
-	return l->n;
-}
-
-SRR_EXPORT const struct srr_risk *
-srr_risk_list_get(const struct srr_risk_list *l, size_t i)
-{
-	return i < l->n ? &l->items[i] : NULL;
-}
-
-SRR_EXPORT void
-srr_risk_list_free(struct srr_risk_list *l)
-{
-	if (!l)
-		return;
-	arena_release(&l->arena);
-	free(l->items);
-	free(l);
-}
+DEFINE_LIST_ACCESSORS(risk, struct srr_risk)

@@ -8,6 +8,7 @@
 
 #include "contract-private.h"
 #include "libsrr-private.h"
+#include "list-private.h"
 #include "log-private.h"
 #include "srr/sla.h"
 #include "supplier-private.h"
@@ -21,15 +22,11 @@
 #define ENTITY_MAX 256
 
 struct srr_sla_list {
-	struct arena arena;
-	struct srr_sla *items;
-	size_t n, cap;
+	LIST_FIELDS(struct srr_sla);
 };
 
 struct srr_measurement_list {
-	struct arena arena;
-	struct srr_measurement *items;
-	size_t n, cap;
+	LIST_FIELDS(struct srr_measurement);
 };
 
 SRR_EXPORT const char *
@@ -339,17 +336,10 @@ srr_sla_list_new(struct srr_sla_list **out, struct srr_register *reg, const char
 	if (!l)
 		return reg_error(reg, SRR_E_NOMEM, "out of memory");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? l->cap * 2 : 16;
-			struct srr_sla *items = realloc(l->items, cap * sizeof(*items));
-			if (!items)
-				goto oom;
-			l->items = items;
-			l->cap = cap;
-		}
-		struct srr_sla *s = &l->items[l->n];
+		struct srr_sla *s = list_push(&l->items, l->n, &l->cap, sizeof(*s));
+		if (!s)
+			goto oom;
 		struct arena *a = &l->arena;
-		memset(s, 0, sizeof(*s));
 		s->supplier = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
 		s->contract = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
 		s->metric = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
@@ -377,27 +367,7 @@ oom:
 	return reg_error(reg, SRR_E_NOMEM, "out of memory");
 }
 
-SRR_EXPORT size_t
-srr_sla_list_count(const struct srr_sla_list *l)
-{
-	return l->n;
-}
-
-SRR_EXPORT const struct srr_sla *
-srr_sla_list_get(const struct srr_sla_list *l, size_t i)
-{
-	return i < l->n ? &l->items[i] : NULL;
-}
-
-SRR_EXPORT void
-srr_sla_list_free(struct srr_sla_list *l)
-{
-	if (!l)
-		return;
-	arena_release(&l->arena);
-	free(l->items);
-	free(l);
-}
+DEFINE_LIST_ACCESSORS(sla, struct srr_sla)
 
 SRR_EXPORT int
 srr_measurement_list_new(struct srr_measurement_list **out, struct srr_register *reg,
@@ -424,15 +394,9 @@ srr_measurement_list_new(struct srr_measurement_list **out, struct srr_register 
 	if (!sup || !con || !met)
 		goto oom;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? l->cap * 2 : 16;
-			struct srr_measurement *items = realloc(l->items, cap * sizeof(*items));
-			if (!items)
-				goto oom;
-			l->items = items;
-			l->cap = cap;
-		}
-		struct srr_measurement *m = &l->items[l->n];
+		struct srr_measurement *m = list_push(&l->items, l->n, &l->cap, sizeof(*m));
+		if (!m)
+			goto oom;
 		m->supplier = sup;
 		m->contract = con;
 		m->metric = met;
@@ -455,24 +419,4 @@ oom:
 	return reg_error(reg, SRR_E_NOMEM, "out of memory");
 }
 
-SRR_EXPORT size_t
-srr_measurement_list_count(const struct srr_measurement_list *l)
-{
-	return l->n;
-}
-
-SRR_EXPORT const struct srr_measurement *
-srr_measurement_list_get(const struct srr_measurement_list *l, size_t i)
-{
-	return i < l->n ? &l->items[i] : NULL;
-}
-
-SRR_EXPORT void
-srr_measurement_list_free(struct srr_measurement_list *l)
-{
-	if (!l)
-		return;
-	arena_release(&l->arena);
-	free(l->items);
-	free(l);
-}
+DEFINE_LIST_ACCESSORS(measurement, struct srr_measurement)

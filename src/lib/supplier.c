@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "libsrr-private.h"
+#include "list-private.h"
 #include "log-private.h"
 #include "supplier-private.h"
 #include "srr/supplier.h"
@@ -16,9 +17,7 @@
 #define TEXT_MAX 256
 
 struct srr_supplier_list {
-	struct arena arena;
-	struct srr_supplier *items;
-	size_t n, cap;
+	LIST_FIELDS(struct srr_supplier);
 };
 
 static const char *const tier_names[] = { NULL, "critical", "high", "medium", "low" };
@@ -436,16 +435,9 @@ load_rows(struct srr_register *reg, struct srr_supplier_list *l, sqlite3_stmt *s
 {
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? l->cap * 2 : 16;
-			struct srr_supplier *items = realloc(l->items, cap * sizeof(*items));
-			if (!items)
-				return reg_error(reg, SRR_E_NOMEM, "out of memory");
-			l->items = items;
-			l->cap = cap;
-		}
-		struct srr_supplier *s = &l->items[l->n];
-		memset(s, 0, sizeof(*s));
+		struct srr_supplier *s = list_push(&l->items, l->n, &l->cap, sizeof(*s));
+		if (!s)
+			return reg_error(reg, SRR_E_NOMEM, "out of memory");
 		struct arena *a = &l->arena;
 		s->key = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
 		s->name = arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
@@ -519,27 +511,7 @@ srr_supplier_find(struct srr_supplier_list **out, struct srr_register *reg, cons
 	return 0;
 }
 
-SRR_EXPORT size_t
-srr_supplier_list_count(const struct srr_supplier_list *l)
-{
-	return l->n;
-}
-
-SRR_EXPORT const struct srr_supplier *
-srr_supplier_list_get(const struct srr_supplier_list *l, size_t i)
-{
-	return i < l->n ? &l->items[i] : NULL;
-}
-
-SRR_EXPORT void
-srr_supplier_list_free(struct srr_supplier_list *l)
-{
-	if (!l)
-		return;
-	arena_release(&l->arena);
-	free(l->items);
-	free(l);
-}
+DEFINE_LIST_ACCESSORS(supplier, struct srr_supplier)
 
 static int
 write_supplier(struct srr_register *reg, const struct srr_supplier *s, bool children)
