@@ -38,9 +38,9 @@ cli_usage_error(struct cli *cli, const struct command *cmd, const char *fmt, ...
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	(void)cmd;
-	fprintf(stderr, "Try 'srr %s --help'.\n", cli->cmd);
+	/* One line, the hint included: scripts read errors a line at a time. */
+	fprintf(stderr, " (see 'srr %s --help')\n", cli->cmd);
 	return EXIT_USAGE;
 }
 
@@ -92,7 +92,7 @@ cli_dispatch(struct cli *cli, const char *group, const struct command *table, si
 		cli->cmd = name;
 		return table[i].fn(cli, argc - 1, argv + 1);
 	}
-	fprintf(stderr, "srr %s: unknown command '%s'\nTry 'srr %s --help'.\n", group, argv[1],
+	fprintf(stderr, "srr %s: unknown command '%s' (see 'srr %s --help')\n", group, argv[1],
 		group);
 	return EXIT_USAGE;
 }

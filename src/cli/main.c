@@ -40,6 +40,25 @@ usage(FILE *f)
 	      f);
 }
 
+static int
+version(struct cli *cli)
+{
+	if (cli->json) {
+		struct json j;
+		cli_json_begin(cli, &j);
+		json_object_begin(&j);
+		json_key(&j, "version");
+		json_string(&j, srr_version());
+		json_key(&j, "schema");
+		json_int(&j, srr_schema_version());
+		json_object_end(&j);
+		json_end(&j);
+	} else {
+		printf("srr %s (register schema %d)\n", srr_version(), srr_schema_version());
+	}
+	return EXIT_OK;
+}
+
 static const struct command *
 find(const char *name)
 {
@@ -58,7 +77,7 @@ help(struct cli *cli, int argc, char **argv)
 	}
 	const struct command *cmd = find(argv[0]);
 	if (!cmd) {
-		fprintf(stderr, "srr help: unknown command '%s'\n", argv[0]);
+		fprintf(stderr, "srr help: unknown command '%s' (see 'srr --help')\n", argv[0]);
 		return EXIT_USAGE;
 	}
 	char *args[] = { argv[0], argc > 1 ? argv[1] : "--help", "--help", NULL };
@@ -91,13 +110,13 @@ main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		case 'V':
-			printf("srr %s\n", srr_version());
-			return EXIT_OK;
+			return version(&cli);
 		case ':':
-			fprintf(stderr, "srr: option '%s' needs a value\n", argv[optind - 1]);
+			fprintf(stderr, "srr: option '%s' needs a value (see 'srr --help')\n",
+				argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
-			fprintf(stderr, "srr: unknown option '%s'\nTry 'srr --help'.\n",
+			fprintf(stderr, "srr: unknown option '%s' (see 'srr --help')\n",
 				argv[optind - 1]);
 			return EXIT_USAGE;
 		}
@@ -111,12 +130,11 @@ main(int argc, char **argv)
 	if (strcmp(name, "help") == 0) {
 		rc = help(&cli, argc - optind - 1, argv + optind + 1);
 	} else if (strcmp(name, "version") == 0) {
-		printf("srr %s\n", srr_version());
-		rc = EXIT_OK;
+		rc = version(&cli);
 	} else {
 		const struct command *cmd = find(name);
 		if (!cmd) {
-			fprintf(stderr, "srr: unknown command '%s'\nTry 'srr --help'.\n", name);
+			fprintf(stderr, "srr: unknown command '%s' (see 'srr --help')\n", name);
 			return EXIT_USAGE;
 		}
 		cli.cmd = cmd->name;
