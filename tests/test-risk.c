@@ -974,6 +974,25 @@ START_TEST(risk_names)
 }
 END_TEST
 
+START_TEST(risk_residual_above_inherent_refused)
+{
+	struct srr_register *reg = setup();
+	int64_t id = add_ok(reg, "acme", 2, 3);
+	long long events = test_log_size(reg);
+	struct srr_treatment_plan plan = { .treatment = SRR_TREATMENT_MITIGATE,
+					   .residual_likelihood = 3,
+					   .residual_impact = 3 };
+	ck_assert_int_eq(srr_risk_treat(reg, id, &plan), SRR_E_INPUT);
+	assert_errmsg_has(reg, "higher than the inherent risk 2 x 3");
+	ck_assert_int_eq(test_log_size(reg), events);
+	/* Equal is fine: a treatment may leave the risk where it was. */
+	plan.residual_likelihood = 3;
+	plan.residual_impact = 2;
+	ck_assert_msg(srr_risk_treat(reg, id, &plan) == 0, "%s", srr_errmsg(reg));
+	srr_register_free(reg);
+}
+END_TEST
+
 START_TEST(risk_review_sets_the_next_date)
 {
 	struct srr_register *reg = setup();
@@ -1029,6 +1048,7 @@ risk_suite(void)
 	tcase_add_test(tc, risk_closed_and_retired);
 	tcase_add_test(tc, risk_policy_cannot_strand_open_risks);
 	tcase_add_test(tc, risk_review_sets_the_next_date);
+	tcase_add_test(tc, risk_residual_above_inherent_refused);
 	tcase_add_test(tc, risk_parse_id);
 	tcase_add_test(tc, risk_names);
 	suite_add_tcase(s, tc);

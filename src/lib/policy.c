@@ -120,6 +120,8 @@ get_uint(struct pctx *c, const struct ynode *n, const char *what, unsigned min, 
 	if (len == 0 || len > 6 || strspn(v, "0123456789") != len || (len > 1 && v[0] == '0'))
 		return perr(c, n, "%s must be a whole number, not '%s'", what, v);
 	unsigned long x = strtoul(v, NULL, 10);
+	if ((x < min || x > max) && min == max)
+		return perr(c, n, "%s must be %u, not %lu", what, min, x);
 	if (x < min || x > max)
 		return perr(c, n, "%s must be %u to %u, not %lu", what, min, max, x);
 	*out = (unsigned)x;

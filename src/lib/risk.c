@@ -409,6 +409,14 @@ do_treat(struct srr_register *reg, int64_t id, const struct srr_treatment_plan *
 		rc = reg_error(reg, SRR_E_STATE, "risk R-%lld is closed", (long long)id);
 	if (rc == 0)
 		rc = check_plan(reg, srr_policy_list_get(pl, 0), plan);
+	/* Treatment lowers risk or leaves it: a residual above the inherent
+	 * risk means the assessment is wrong, not the treatment. */
+	if (rc == 0 && plan->residual_likelihood * plan->residual_impact > r.likelihood * r.impact)
+		rc = reg_error(reg, SRR_E_INPUT,
+			       "residual risk %u x %u is higher than the inherent risk %u x %u of "
+			       "R-%lld: re-assess the risk instead",
+			       plan->residual_likelihood, plan->residual_impact, r.likelihood,
+			       r.impact, (long long)id);
 	if (rc == 0) {
 		r.treatment = plan->treatment;
 		r.residual_likelihood = plan->residual_likelihood;
