@@ -92,7 +92,8 @@ setup "$build" -Dwerror=true -Dbuildtype=debugoptimized
 run "tests" "$build" || status=1
 
 if [ $quick -eq 0 ]; then
-	run "unit tests under valgrind" "$build" --setup=valgrind --suite unit || status=1
+	run "unit and token tests under valgrind" "$build" --setup=valgrind --suite unit \
+		--suite token || status=1
 	run "CLI tests, srr under valgrind" "$build" --setup=valgrindcli --suite cli || status=1
 
 	asan="${build}-asan"

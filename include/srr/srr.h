@@ -19,5 +19,6 @@
 #include <srr/incident.h>
 #include <srr/risk.h>
 #include <srr/due.h>
+#include <srr/token.h>
 
 #endif
