@@ -209,15 +209,11 @@ load_evidence(struct srr_register *reg, struct srr_review_list *l, struct srr_re
 		return SRR_E_DB;
 	sqlite3_bind_int64(st, 1, r->id);
 	struct srr_evidence *v = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct srr_evidence *grown = arena_alloc(&l->arena, (n + 1) * sizeof(*grown));
-		if (!grown)
+		if (!arena_push(&l->arena, &v, n, &cap, sizeof(*v)))
 			return reg_error(reg, SRR_E_NOMEM, "out of memory");
-		if (n)
-			memcpy(grown, v, n * sizeof(*grown));
-		v = grown;
 		v[n].path = arena_strdup(&l->arena, (const char *)sqlite3_column_text(st, 0));
 		v[n].sha256 = arena_strdup(&l->arena, (const char *)sqlite3_column_text(st, 1));
 		v[n].size = sqlite3_column_int64(st, 2);

@@ -593,15 +593,11 @@ load_actions(struct srr_register *reg, struct srr_risk_list *l, struct srr_risk 
 		return SRR_E_DB;
 	sqlite3_bind_int64(st, 1, r->id);
 	struct srr_action *v = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct srr_action *grown = arena_alloc(&l->arena, (n + 1) * sizeof(*grown));
-		if (!grown)
+		if (!arena_push(&l->arena, &v, n, &cap, sizeof(*v)))
 			return reg_error(reg, SRR_E_NOMEM, "out of memory");
-		if (n)
-			memcpy(grown, v, n * sizeof(*grown));
-		v = grown;
 		struct arena *a = &l->arena;
 		v[n].text = arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
 		v[n].owner = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));

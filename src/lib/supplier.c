@@ -378,46 +378,34 @@ load_children(struct srr_register *reg, struct srr_supplier_list *l, struct srr_
 	/* Counting first would cost a query each; lists are short, so grow. */
 	const char **services = NULL, **subs = NULL;
 	struct srr_contact *contacts = NULL;
-	size_t ns = 0, nc = 0, nb = 0;
+	size_t ns = 0, nc = 0, nb = 0, cap_s = 0, cap_c = 0, cap_b = 0;
 	int rc;
 	while ((rc = sqlite3_step(sv)) == SQLITE_ROW) {
-		const char **grown = arena_alloc(a, (ns + 1) * sizeof(*grown));
-		if (!grown)
+		const char **slot = arena_push(a, &services, ns, &cap_s, sizeof(*slot));
+		if (!slot || !(*slot = arena_strdup(a, (const char *)sqlite3_column_text(sv, 0))))
 			return reg_error(reg, SRR_E_NOMEM, "out of memory");
-		if (ns)
-			memcpy(grown, services, ns * sizeof(*grown));
-		grown[ns] = arena_strdup(a, (const char *)sqlite3_column_text(sv, 0));
-		services = grown;
-		if (!services[ns++])
-			return reg_error(reg, SRR_E_NOMEM, "out of memory");
+		ns++;
 	}
 	if (rc != SQLITE_DONE)
 		return reg_db_error(reg, "reading services");
 	while ((rc = sqlite3_step(ct)) == SQLITE_ROW) {
-		struct srr_contact *grown = arena_alloc(a, (nc + 1) * sizeof(*grown));
-		if (!grown)
+		struct srr_contact *c = arena_push(a, &contacts, nc, &cap_c, sizeof(*c));
+		if (!c)
 			return reg_error(reg, SRR_E_NOMEM, "out of memory");
-		if (nc)
-			memcpy(grown, contacts, nc * sizeof(*grown));
-		grown[nc].name = arena_strdup(a, (const char *)sqlite3_column_text(ct, 0));
-		grown[nc].email = arena_strdup(a, (const char *)sqlite3_column_text(ct, 1));
-		grown[nc].role = arena_strdup(a, (const char *)sqlite3_column_text(ct, 2));
-		contacts = grown;
-		if (!contacts[nc++].name)
+		c->name = arena_strdup(a, (const char *)sqlite3_column_text(ct, 0));
+		c->email = arena_strdup(a, (const char *)sqlite3_column_text(ct, 1));
+		c->role = arena_strdup(a, (const char *)sqlite3_column_text(ct, 2));
+		if (!c->name)
 			return reg_error(reg, SRR_E_NOMEM, "out of memory");
+		nc++;
 	}
 	if (rc != SQLITE_DONE)
 		return reg_db_error(reg, "reading contacts");
 	while ((rc = sqlite3_step(sb)) == SQLITE_ROW) {
-		const char **grown = arena_alloc(a, (nb + 1) * sizeof(*grown));
-		if (!grown)
+		const char **slot = arena_push(a, &subs, nb, &cap_b, sizeof(*slot));
+		if (!slot || !(*slot = arena_strdup(a, (const char *)sqlite3_column_text(sb, 0))))
 			return reg_error(reg, SRR_E_NOMEM, "out of memory");
-		if (nb)
-			memcpy(grown, subs, nb * sizeof(*grown));
-		grown[nb] = arena_strdup(a, (const char *)sqlite3_column_text(sb, 0));
-		subs = grown;
-		if (!subs[nb++])
-			return reg_error(reg, SRR_E_NOMEM, "out of memory");
+		nb++;
 	}
 	if (rc != SQLITE_DONE)
 		return reg_db_error(reg, "reading subcontractors");

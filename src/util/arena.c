@@ -56,6 +56,29 @@ arena_strdup(struct arena *a, const char *s)
 	return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+void *
+arena_push(struct arena *a, void *arrayp, size_t n, size_t *cap, size_t size)
+{
+	void *v;
+	memcpy(&v, arrayp, sizeof(v));
+	if (n == *cap) {
+		size_t grown = *cap ? 2 * *cap : 4;
+		if (grown > SIZE_MAX / size)
+			return NULL;
+		void *bigger = arena_alloc(a, grown * size);
+		if (!bigger)
+			return NULL;
+		if (n)
+			memcpy(bigger, v, n * size);
+		v = bigger;
+		memcpy(arrayp, &v, sizeof(v));
+		*cap = grown;
+	}
+	char *slot = (char *)v + n * size;
+	memset(slot, 0, size);
+	return slot;
+}
+
 void
 arena_release(struct arena *a)
 {

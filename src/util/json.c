@@ -38,7 +38,7 @@ before_value(struct json *j)
 }
 
 static void
-open(struct json *j, char c)
+open_container(struct json *j, char c)
 {
 	before_value(j);
 	fputc(c, j->f);
@@ -48,7 +48,7 @@ open(struct json *j, char c)
 }
 
 static void
-close(struct json *j, char c)
+close_container(struct json *j, char c)
 {
 	bool had = j->need_comma[j->depth];
 	if (j->depth > 0)
@@ -61,25 +61,25 @@ close(struct json *j, char c)
 void
 json_object_begin(struct json *j)
 {
-	open(j, '{');
+	open_container(j, '{');
 }
 
 void
 json_object_end(struct json *j)
 {
-	close(j, '}');
+	close_container(j, '}');
 }
 
 void
 json_array_begin(struct json *j)
 {
-	open(j, '[');
+	open_container(j, '[');
 }
 
 void
 json_array_end(struct json *j)
 {
-	close(j, ']');
+	close_container(j, ']');
 }
 
 static void
