@@ -86,6 +86,8 @@ static struct srr_register *
 setup(void)
 {
 	struct srr_register *reg = test_register_new();
+	/* Measurements are for periods that have begun: judge from 2030. */
+	ck_assert_int_eq(srr_register_set_today(reg, "2030-01-01"), 0);
 	static const char *const keys[] = { "acme", "bolt" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		struct srr_supplier s = { .key = keys[i], .name = "S", .tier = SRR_TIER_HIGH };
@@ -441,6 +443,23 @@ START_TEST(sla_record_breach_ge)
 		ck_assert_str_eq(m->metric, "availability");
 	}
 	srr_measurement_list_free(ml);
+	srr_register_free(reg);
+}
+END_TEST
+
+START_TEST(sla_record_future_period_refused)
+{
+	struct srr_register *reg = setup();
+	struct srr_sla sla = { .supplier = "acme", .contract = "C-1", .metric = "m",
+			       .target = "1", .comparator = SRR_CMP_GE };
+	ck_assert_int_eq(srr_sla_add(reg, &sla), 0);
+	ck_assert_int_eq(srr_register_set_today(reg, "2027-03-31"), 0);
+	long long events = test_log_size(reg);
+	ck_assert_int_eq(srr_sla_record(reg, "acme", "C-1", "m", "2027-04", "1", NULL), SRR_E_INPUT);
+	ck_assert_ptr_nonnull(strstr(srr_errmsg(reg), "2027-04 has not started"));
+	ck_assert_int_eq(test_log_size(reg), events);
+	/* The current period may be recorded (a running figure). */
+	ck_assert_int_eq(srr_sla_record(reg, "acme", "C-1", "m", "2027-03", "1", NULL), 0);
 	srr_register_free(reg);
 }
 END_TEST
@@ -838,6 +857,7 @@ sla_suite(void)
 	tc = tcase_create("record");
 	tcase_add_test(tc, sla_record_breach_ge);
 	tcase_add_test(tc, sla_record_breach_le);
+	tcase_add_test(tc, sla_record_future_period_refused);
 	tcase_add_test(tc, sla_record_period_kind);
 	tcase_add_test(tc, sla_record_bad_values_and_unknowns);
 	tcase_add_test(tc, sla_rerecord_and_correct);

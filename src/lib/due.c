@@ -276,25 +276,6 @@ incidents(struct ctx *c)
 	return 0;
 }
 
-/* The last day of a month "YYYY-MM" or quarter "YYYY-Qn", and the first. */
-static bool
-period_bounds(const char *p, int64_t *first, int64_t *last)
-{
-	int y = atoi(p);
-	unsigned m0, m1;
-	if (p[5] == 'Q') {
-		m0 = (unsigned)(p[6] - '1') * 3 + 1;
-		m1 = m0 + 2;
-	} else {
-		m0 = m1 = (unsigned)atoi(p + 5);
-	}
-	if (y < 1000 || m0 < 1 || m1 > 12)
-		return false;
-	*first = date_days_from_civil(y, m0, 1);
-	*last = date_days_from_civil(y, m1, date_days_in_month(y, m1));
-	return true;
-}
-
 static int
 sla_breaches(struct ctx *c)
 {

@@ -215,6 +215,9 @@ check_period(struct srr_register *reg, enum srr_period kind, const char *period)
 				 "period '%s' is not a month (YYYY-MM) as this SLA needs",
 				 period ? period : "");
 	}
+	int64_t first, last;
+	if (period_bounds(period, &first, &last) && first > reg_today(reg))
+		return reg_error(reg, SRR_E_INPUT, "period %s has not started yet", period);
 	return 0;
 }
 

@@ -140,6 +140,24 @@ period_quarter_valid(const char *s)
 	       s[6] >= '1' && s[6] <= '4';
 }
 
+bool
+period_bounds(const char *p, int64_t *first, int64_t *last)
+{
+	unsigned y = 0, m0, m1;
+	if (period_quarter_valid(p)) {
+		m0 = (unsigned)(p[6] - '1') * 3 + 1;
+		m1 = m0 + 2;
+	} else if (period_month_valid(p)) {
+		m0 = m1 = (unsigned)(p[5] - '0') * 10 + (unsigned)(p[6] - '0');
+	} else {
+		return false;
+	}
+	digits(p, 4, &y);
+	*first = date_days_from_civil((int)y, m0, 1);
+	*last = date_days_from_civil((int)y, m1, date_days_in_month((int)y, m1));
+	return true;
+}
+
 int64_t
 date_add_months(int64_t days, int months)
 {

@@ -32,6 +32,9 @@ void time_format(char *buf, int64_t secs);
 bool period_month_valid(const char *s);
 bool period_quarter_valid(const char *s);
 
+/* The first and last day of a valid month or quarter period. */
+bool period_bounds(const char *period, int64_t *first, int64_t *last);
+
 /* Add months to a date, clamping the day to the month's end
  * (2026-01-31 + 1 month = 2026-02-28). */
 int64_t date_add_months(int64_t days, int months);

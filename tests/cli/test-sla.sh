@@ -127,12 +127,14 @@ fails 3 "period '2026-Q0' is not a quarter" srr sla record acme C-1 response_tim
 fails 3 "period '2026-q1' is not a quarter" srr sla record acme C-1 response_time --period 2026-q1 --value 1
 for bad in x 1e2 '' '99 9' 1234567890123456; do
 	fails 3 "SLA value '$bad' is not a decimal number" \
-		srr sla record acme C-1 availability --period 2026-12 --value "$bad"
+		srr sla record acme C-1 availability --period 2026-08 --value "$bad"
 done
 fails 3 "contract 'C-1' of supplier 'acme' has no SLA 'nope'" \
-	srr sla record acme C-1 nope --period 2026-12 --value 1
+	srr sla record acme C-1 nope --period 2026-08 --value 1
 fails 3 "supplier 'acme' has no contract 'C-9'" \
-	srr sla record acme C-9 availability --period 2026-12 --value 1
+	srr sla record acme C-9 availability --period 2026-08 --value 1
+fails 3 "period 2099-01 has not started yet" \
+	srr sla record acme C-1 availability --period 2099-01 --value 99.9
 fails 3 "contract 'C-1' of supplier 'acme' has no SLA 'nope'" srr sla show acme C-1 nope
 fails 3 "supplier 'acme' has no contract 'C-9'" srr sla show acme C-9 availability
 fails 3 "no supplier 'nope'" srr sla list nope
