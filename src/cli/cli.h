@@ -71,6 +71,26 @@ int cli_fail(struct cli *cli, int rc);
 /* A one-line error that is the user's input, not the library's. */
 int cli_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A command's own options, declared as data: cli_parse() fills the targets. */
+enum cli_opt_kind {
+	CLI_STR,  /* const char **: the value (the last one given wins) */
+	CLI_FLAG, /* bool *: set when given */
+	CLI_LIST, /* struct strv *: every value, in order */
+};
+
+struct cli_opt {
+	const char *name;
+	enum cli_opt_kind kind;
+	void *target;
+};
+
+/* Parse argv: the command's opts (ended by a { NULL } entry) and the common
+ * options, then check there are min_pos..max_pos positional arguments
+ * (left at argv[optind]); "what" names them for the error. Returns EXIT_OK,
+ * CLI_HELP_SHOWN after --help, or the exit code of a usage error. */
+int cli_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
+	      const struct cli_opt *opts, int min_pos, int max_pos, const char *what);
+
 /* Parse a command that takes only common options and exactly nargs
  * positional arguments (left at argv[optind]); "what" names them. */
 int cli_parse_plain(struct cli *cli, const struct command *cmd, int argc, char **argv, int nargs,

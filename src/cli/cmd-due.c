@@ -7,7 +7,6 @@
 
 #include "cli.h"
 
-enum { OPT_WITHIN = OPT_FIRST_LOCAL, OPT_AS_OF };
 
 const struct command due_command = {
 	"due",
@@ -29,29 +28,18 @@ const struct command due_command = {
 int
 cmd_due(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { { "within", required_argument, NULL, OPT_WITHIN },
-					      { "as-of", required_argument, NULL, OPT_AS_OF },
-					      COMMON_OPTIONS,
-					      { NULL, 0, NULL, 0 } };
+	const char *within_text = NULL, *as_of = NULL;
+	const struct cli_opt opts[] = {
+		{ "within", CLI_STR, &within_text },
+		{ "as-of", CLI_STR, &as_of },
+		{ NULL },
+	};
+	int prc = cli_parse(cli, &due_command, argc, argv, opts, 0, 0, "");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	long long within = 30;
-	const char *as_of = NULL;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == OPT_WITHIN) {
-			if (!cli_parse_uint(optarg, 3650, &within))
-				return cli_error(cli, "--within '%s': must be 0 to 3650 days",
-						 optarg);
-		} else if (opt == OPT_AS_OF) {
-			as_of = optarg;
-		} else {
-			int rc = cli_common_option(cli, &due_command, opt, argv);
-			if (rc)
-				return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(cli, &due_command, "unexpected argument '%s'", argv[optind]);
+	if (within_text && !cli_parse_uint(within_text, 3650, &within))
+		return cli_error(cli, "--within '%s': must be 0 to 3650 days", within_text);
 	int rc = cli_open(cli, false);
 	if (rc)
 		return rc;

@@ -8,7 +8,6 @@
 
 #include "cli.h"
 
-enum { OPT_IDENTIFIED = OPT_FIRST_LOCAL, OPT_NOTIFIED, OPT_SUMMARY, OPT_SEVERITY, OPT_AT };
 
 static int incident_add(struct cli *cli, int argc, char **argv);
 static int incident_notified(struct cli *cli, int argc, char **argv);
@@ -43,42 +42,18 @@ static int
 incident_add(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &incident_commands[0];
-	static const struct option opts[] = {
-		{ "identified", required_argument, NULL, OPT_IDENTIFIED },
-		{ "notified", required_argument, NULL, OPT_NOTIFIED },
-		{ "summary", required_argument, NULL, OPT_SUMMARY },
-		{ "severity", required_argument, NULL, OPT_SEVERITY },
-		COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct srr_incident in = { 0 };
 	const char *severity = NULL;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_IDENTIFIED:
-			in.identified = optarg;
-			break;
-		case OPT_NOTIFIED:
-			in.notified = optarg;
-			break;
-		case OPT_SUMMARY:
-			in.summary = optarg;
-			break;
-		case OPT_SEVERITY:
-			severity = optarg;
-			break;
-		default: {
-			int rc = cli_common_option(cli, cmd, opt, argv);
-			if (rc)
-				return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-		}
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error(
-			cli, cmd, argc - optind < 1 ? "missing SUPPLIER" : "too many arguments");
+	const struct cli_opt opts[] = {
+		{ "identified", CLI_STR, &in.identified },
+		{ "notified", CLI_STR, &in.notified },
+		{ "summary", CLI_STR, &in.summary },
+		{ "severity", CLI_STR, &severity },
+		{ NULL },
+	};
+	int prc = cli_parse(cli, cmd, argc, argv, opts, 1, 1, "SUPPLIER");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	if (!in.identified)
 		return cli_usage_error(cli, cmd, "missing --identified");
 	if (!in.summary)
@@ -115,24 +90,11 @@ static int
 incident_notified(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &incident_commands[1];
-	static const struct option opts[] = { { "at", required_argument, NULL, OPT_AT },
-					      COMMON_OPTIONS,
-					      { NULL, 0, NULL, 0 } };
 	const char *at = NULL;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == OPT_AT) {
-			at = optarg;
-			continue;
-		}
-		int rc = cli_common_option(cli, cmd, opt, argv);
-		if (rc)
-			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-	}
-	if (argc - optind != 1)
-		return cli_usage_error(cli, cmd,
-				       argc - optind < 1 ? "missing ID" : "too many arguments");
+	const struct cli_opt opts[] = { { "at", CLI_STR, &at }, { NULL } };
+	int prc = cli_parse(cli, cmd, argc, argv, opts, 1, 1, "ID");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	if (!at)
 		return cli_usage_error(cli, cmd, "missing --at");
 	int64_t id = 0;
@@ -151,16 +113,9 @@ static int
 incident_list(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &incident_commands[2];
-	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		int rc = cli_common_option(cli, cmd, opt, argv);
-		if (rc)
-			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-	}
-	if (argc - optind > 1)
-		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind + 1]);
+	int prc = cli_parse(cli, cmd, argc, argv, NULL, 0, 1, "SUPPLIER");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	int rc = cli_open(cli, false);
 	if (rc)
 		return rc;

@@ -22,24 +22,11 @@ const struct command init_command = {
 int
 cmd_init(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { { "policy", required_argument, NULL, 'p' },
-					      COMMON_OPTIONS,
-					      { NULL, 0, NULL, 0 } };
 	const char *policy = NULL;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == 'p') {
-			policy = optarg;
-			continue;
-		}
-		int rc = cli_common_option(cli, &init_command, opt, argv);
-		if (rc)
-			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-	}
-	if (optind < argc)
-		return cli_usage_error(cli, &init_command, "unexpected argument '%s'",
-				       argv[optind]);
+	const struct cli_opt opts[] = { { "policy", CLI_STR, &policy }, { NULL } };
+	int prc = cli_parse(cli, &init_command, argc, argv, opts, 0, 0, "");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 
 	int rc = cli_open_with_policy(cli, true, policy);
 	if (rc)

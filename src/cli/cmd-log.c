@@ -7,7 +7,6 @@
 
 #include "cli.h"
 
-enum { OPT_SINCE = OPT_FIRST_LOCAL, OPT_LIMIT, OPT_RECORDS };
 
 const struct command log_command = {
 	"log",
@@ -25,40 +24,22 @@ const struct command log_command = {
 int
 cmd_log(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "since", required_argument, NULL, OPT_SINCE },
-		{ "limit", required_argument, NULL, OPT_LIMIT },
-		{ "records", no_argument, NULL, OPT_RECORDS },
-		COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
-	long long since = 0, limit = 0;
+	const char *since_text = NULL, *limit_text = NULL;
 	bool records = false;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_SINCE:
-			if (!cli_parse_uint(optarg, INT64_MAX, &since))
-				return cli_error(cli, "--since '%s': must be a sequence number",
-						 optarg);
-			break;
-		case OPT_LIMIT:
-			if (!cli_parse_uint(optarg, INT64_MAX, &limit))
-				return cli_error(cli, "--limit '%s': must be a number", optarg);
-			break;
-		case OPT_RECORDS:
-			records = true;
-			break;
-		default: {
-			int rc = cli_common_option(cli, &log_command, opt, argv);
-			if (rc)
-				return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-		}
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(cli, &log_command, "unexpected argument '%s'", argv[optind]);
+	const struct cli_opt opts[] = {
+		{ "since", CLI_STR, &since_text },
+		{ "limit", CLI_STR, &limit_text },
+		{ "records", CLI_FLAG, &records },
+		{ NULL },
+	};
+	int prc = cli_parse(cli, &log_command, argc, argv, opts, 0, 0, "");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
+	long long since = 0, limit = 0;
+	if (since_text && !cli_parse_uint(since_text, INT64_MAX, &since))
+		return cli_error(cli, "--since '%s': must be a sequence number", since_text);
+	if (limit_text && !cli_parse_uint(limit_text, INT64_MAX, &limit))
+		return cli_error(cli, "--limit '%s': must be a number", limit_text);
 	int rc = cli_open(cli, false);
 	if (rc)
 		return rc;

@@ -7,7 +7,6 @@
 
 #include "cli.h"
 
-enum { OPT_YAML = OPT_FIRST_LOCAL, OPT_VERSION };
 
 static int policy_set(struct cli *cli, int argc, char **argv);
 static int policy_check(struct cli *cli, int argc, char **argv);
@@ -241,29 +240,19 @@ static int
 policy_show(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &policy_commands[2];
-	static const struct option opts[] = { { "yaml", no_argument, NULL, OPT_YAML },
-					      { "version", required_argument, NULL, OPT_VERSION },
-					      COMMON_OPTIONS,
-					      { NULL, 0, NULL, 0 } };
 	bool yaml = false;
+	const char *version_text = NULL;
+	const struct cli_opt opts[] = {
+		{ "yaml", CLI_FLAG, &yaml },
+		{ "version", CLI_STR, &version_text },
+		{ NULL },
+	};
+	int prc = cli_parse(cli, cmd, argc, argv, opts, 0, 0, "");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	long long version = 0;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == OPT_YAML) {
-			yaml = true;
-		} else if (opt == OPT_VERSION) {
-			if (!cli_parse_uint(optarg, 1000000, &version) || version == 0)
-				return cli_error(cli, "--version '%s': must be a version number",
-						 optarg);
-		} else {
-			int rc = cli_common_option(cli, cmd, opt, argv);
-			if (rc)
-				return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind]);
+	if (version_text && (!cli_parse_uint(version_text, 1000000, &version) || version == 0))
+		return cli_error(cli, "--version '%s': must be a version number", version_text);
 	int rc = cli_open(cli, false);
 	if (rc)
 		return rc;

@@ -8,7 +8,6 @@
 
 #include "cli.h"
 
-enum { OPT_DATE = OPT_FIRST_LOCAL, OPT_OUTCOME, OPT_FINDINGS, OPT_EVIDENCE };
 
 static int review_record(struct cli *cli, int argc, char **argv);
 static int review_list(struct cli *cli, int argc, char **argv);
@@ -41,41 +40,17 @@ static int
 review_record(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &review_commands[0];
-	static const struct option opts[] = {
-		{ "date", required_argument, NULL, OPT_DATE },
-		{ "outcome", required_argument, NULL, OPT_OUTCOME },
-		{ "findings", required_argument, NULL, OPT_FINDINGS },
-		{ "evidence", required_argument, NULL, OPT_EVIDENCE },
-		COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct srr_review r = { 0 };
 	const char *outcome = NULL;
 	struct strv evidence = { 0 };
-	int opt, rc = EXIT_OK;
-	optind = 0;
-	while (rc == EXIT_OK && (opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_DATE:
-			r.date = optarg;
-			break;
-		case OPT_OUTCOME:
-			outcome = optarg;
-			break;
-		case OPT_FINDINGS:
-			r.findings = optarg;
-			break;
-		case OPT_EVIDENCE:
-			if (strv_push(&evidence, optarg))
-				rc = cli_error(cli, "out of memory");
-			break;
-		default:
-			rc = cli_common_option(cli, cmd, opt, argv);
-		}
-	}
-	if (rc == EXIT_OK && argc - optind != 1)
-		rc = cli_usage_error(cli, cmd,
-				     argc - optind < 1 ? "missing SUPPLIER" : "too many arguments");
+	const struct cli_opt opts[] = {
+		{ "date", CLI_STR, &r.date },
+		{ "outcome", CLI_STR, &outcome },
+		{ "findings", CLI_STR, &r.findings },
+		{ "evidence", CLI_LIST, &evidence },
+		{ NULL },
+	};
+	int rc = cli_parse(cli, cmd, argc, argv, opts, 1, 1, "SUPPLIER");
 	if (rc == EXIT_OK && !r.date)
 		rc = cli_usage_error(cli, cmd, "missing --date");
 	if (rc == EXIT_OK && !outcome)
@@ -113,16 +88,9 @@ static int
 review_list(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &review_commands[1];
-	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		int rc = cli_common_option(cli, cmd, opt, argv);
-		if (rc)
-			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-	}
-	if (argc - optind > 1)
-		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind + 1]);
+	int prc = cli_parse(cli, cmd, argc, argv, NULL, 0, 1, "SUPPLIER");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	int rc = cli_open(cli, false);
 	if (rc)
 		return rc;

@@ -8,23 +8,6 @@
 
 #include "cli.h"
 
-enum {
-	OPT_TITLE = OPT_FIRST_LOCAL,
-	OPT_DESCRIPTION,
-	OPT_OWNER,
-	OPT_LIKELIHOOD,
-	OPT_IMPACT,
-	OPT_REVIEW_DATE,
-	OPT_TREATMENT,
-	OPT_RLIKELIHOOD,
-	OPT_RIMPACT,
-	OPT_JUSTIFICATION,
-	OPT_UNTIL,
-	OPT_ACTION,
-	OPT_DATE,
-	OPT_NEXT,
-	OPT_ALL,
-};
 
 static int risk_add(struct cli *cli, int argc, char **argv);
 static int risk_treat(struct cli *cli, int argc, char **argv);
@@ -118,50 +101,20 @@ static int
 risk_add(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &risk_commands[0];
-	static const struct option opts[] = {
-		{ "title", required_argument, NULL, OPT_TITLE },
-		{ "description", required_argument, NULL, OPT_DESCRIPTION },
-		{ "owner", required_argument, NULL, OPT_OWNER },
-		{ "likelihood", required_argument, NULL, OPT_LIKELIHOOD },
-		{ "impact", required_argument, NULL, OPT_IMPACT },
-		{ "review-date", required_argument, NULL, OPT_REVIEW_DATE },
-		COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct srr_risk r = { 0 };
 	const char *lik = NULL, *imp = NULL;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_TITLE:
-			r.title = optarg;
-			break;
-		case OPT_DESCRIPTION:
-			r.description = optarg;
-			break;
-		case OPT_OWNER:
-			r.owner = optarg;
-			break;
-		case OPT_LIKELIHOOD:
-			lik = optarg;
-			break;
-		case OPT_IMPACT:
-			imp = optarg;
-			break;
-		case OPT_REVIEW_DATE:
-			r.review_date = optarg;
-			break;
-		default: {
-			int rc = cli_common_option(cli, cmd, opt, argv);
-			if (rc)
-				return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-		}
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error(
-			cli, cmd, argc - optind < 1 ? "missing SUPPLIER" : "too many arguments");
+	const struct cli_opt opts[] = {
+		{ "title", CLI_STR, &r.title },
+		{ "description", CLI_STR, &r.description },
+		{ "owner", CLI_STR, &r.owner },
+		{ "likelihood", CLI_STR, &lik },
+		{ "impact", CLI_STR, &imp },
+		{ "review-date", CLI_STR, &r.review_date },
+		{ NULL },
+	};
+	int prc = cli_parse(cli, cmd, argc, argv, opts, 1, 1, "SUPPLIER");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	if (!r.title)
 		return cli_usage_error(cli, cmd, "missing --title");
 	if (!lik || !imp)
@@ -210,49 +163,19 @@ static int
 risk_treat(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &risk_commands[1];
-	static const struct option opts[] = {
-		{ "treatment", required_argument, NULL, OPT_TREATMENT },
-		{ "residual-likelihood", required_argument, NULL, OPT_RLIKELIHOOD },
-		{ "residual-impact", required_argument, NULL, OPT_RIMPACT },
-		{ "justification", required_argument, NULL, OPT_JUSTIFICATION },
-		{ "until", required_argument, NULL, OPT_UNTIL },
-		{ "action", required_argument, NULL, OPT_ACTION },
-		COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct srr_treatment_plan plan = { 0 };
 	const char *treatment = NULL, *lik = NULL, *imp = NULL;
 	struct strv actions = { 0 };
-	int opt, rc = EXIT_OK;
-	optind = 0;
-	while (rc == EXIT_OK && (opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_TREATMENT:
-			treatment = optarg;
-			break;
-		case OPT_RLIKELIHOOD:
-			lik = optarg;
-			break;
-		case OPT_RIMPACT:
-			imp = optarg;
-			break;
-		case OPT_JUSTIFICATION:
-			plan.justification = optarg;
-			break;
-		case OPT_UNTIL:
-			plan.until = optarg;
-			break;
-		case OPT_ACTION:
-			if (strv_push(&actions, optarg))
-				rc = cli_error(cli, "out of memory");
-			break;
-		default:
-			rc = cli_common_option(cli, cmd, opt, argv);
-		}
-	}
-	if (rc == EXIT_OK && argc - optind != 1)
-		rc = cli_usage_error(cli, cmd,
-				     argc - optind < 1 ? "missing RISK" : "too many arguments");
+	const struct cli_opt opts[] = {
+		{ "treatment", CLI_STR, &treatment },
+		{ "residual-likelihood", CLI_STR, &lik },
+		{ "residual-impact", CLI_STR, &imp },
+		{ "justification", CLI_STR, &plan.justification },
+		{ "until", CLI_STR, &plan.until },
+		{ "action", CLI_LIST, &actions },
+		{ NULL },
+	};
+	int rc = cli_parse(cli, cmd, argc, argv, opts, 1, 1, "RISK");
 	if (rc == EXIT_OK && !treatment)
 		rc = cli_usage_error(cli, cmd, "missing --treatment");
 	if (rc == EXIT_OK && (!lik || !imp))
@@ -335,24 +258,11 @@ static int
 risk_done(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &risk_commands[2];
-	static const struct option opts[] = { { "date", required_argument, NULL, OPT_DATE },
-					      COMMON_OPTIONS,
-					      { NULL, 0, NULL, 0 } };
 	const char *date = NULL;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == OPT_DATE) {
-			date = optarg;
-			continue;
-		}
-		int rc = cli_common_option(cli, cmd, opt, argv);
-		if (rc)
-			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-	}
-	if (argc - optind != 2)
-		return cli_usage_error(
-			cli, cmd, argc - optind < 2 ? "missing RISK and N" : "too many arguments");
+	const struct cli_opt opts[] = { { "date", CLI_STR, &date }, { NULL } };
+	int prc = cli_parse(cli, cmd, argc, argv, opts, 2, 2, "RISK and N");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	int64_t id = 0;
 	long long n = 0;
 	int rc = parse_risk_id(cli, argv[optind], &id);
@@ -406,27 +316,11 @@ static int
 risk_review(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &risk_commands[3];
-	static const struct option opts[] = { { "date", required_argument, NULL, OPT_DATE },
-					      { "next", required_argument, NULL, OPT_NEXT },
-					      COMMON_OPTIONS,
-					      { NULL, 0, NULL, 0 } };
 	const char *date = NULL, *next = NULL;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == OPT_DATE) {
-			date = optarg;
-		} else if (opt == OPT_NEXT) {
-			next = optarg;
-		} else {
-			int rc = cli_common_option(cli, cmd, opt, argv);
-			if (rc)
-				return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error(cli, cmd,
-				       argc - optind < 1 ? "missing RISK" : "too many arguments");
+	const struct cli_opt opts[] = { { "date", CLI_STR, &date }, { "next", CLI_STR, &next }, { NULL } };
+	int prc = cli_parse(cli, cmd, argc, argv, opts, 1, 1, "RISK");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	int64_t id = 0;
 	int rc = parse_risk_id(cli, argv[optind], &id);
 	if (rc == EXIT_OK)
@@ -526,23 +420,11 @@ static int
 risk_list(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &risk_commands[5];
-	static const struct option opts[] = { { "all", no_argument, NULL, OPT_ALL },
-					      COMMON_OPTIONS,
-					      { NULL, 0, NULL, 0 } };
 	bool all = false;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == OPT_ALL) {
-			all = true;
-			continue;
-		}
-		int rc = cli_common_option(cli, cmd, opt, argv);
-		if (rc)
-			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-	}
-	if (argc - optind > 1)
-		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind + 1]);
+	const struct cli_opt opts[] = { { "all", CLI_FLAG, &all }, { NULL } };
+	int prc = cli_parse(cli, cmd, argc, argv, opts, 0, 1, "SUPPLIER");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	int rc = cli_open(cli, false);
 	if (rc)
 		return rc;

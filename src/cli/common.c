@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util/cleanup.h"
 
 void
 cli_print_usage(const struct command *cmd, const char *group, bool brief)
@@ -208,18 +209,50 @@ int
 cli_parse_plain(struct cli *cli, const struct command *cmd, int argc, char **argv, int nargs,
 		const char *what)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	return cli_parse(cli, cmd, argc, argv, NULL, nargs, nargs, what);
+}
+
+int
+cli_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
+	  const struct cli_opt *opts, int min_pos, int max_pos, const char *what)
+{
+	enum { MAX_OPTS = 24 };
+	static const struct option common[] = { COMMON_OPTIONS };
+	struct option longopts[MAX_OPTS + ARRAY_LEN(common) + 1];
+	size_t n = 0;
+	for (; opts && opts[n].name; n++) {
+		if (n == MAX_OPTS)
+			return cli_error(cli, "internal error: too many options");
+		longopts[n] = (struct option){ opts[n].name,
+					       opts[n].kind == CLI_FLAG ? no_argument
+									: required_argument,
+					       NULL, OPT_FIRST_LOCAL + (int)n };
+	}
+	memcpy(&longopts[n], common, sizeof(common));
+	longopts[n + ARRAY_LEN(common)] = (struct option){ NULL, 0, NULL, 0 };
+
 	int opt;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (opt >= OPT_FIRST_LOCAL && opt < OPT_FIRST_LOCAL + (int)n) {
+			const struct cli_opt *o = &opts[opt - OPT_FIRST_LOCAL];
+			if (o->kind == CLI_STR)
+				*(const char **)o->target = optarg;
+			else if (o->kind == CLI_FLAG)
+				*(bool *)o->target = true;
+			else if (strv_push(o->target, optarg))
+				return cli_error(cli, "out of memory");
+			continue;
+		}
 		int rc = cli_common_option(cli, cmd, opt, argv);
 		if (rc)
 			return rc;
 	}
-	if (argc - optind < nargs)
+	int npos = argc - optind;
+	if (npos < min_pos)
 		return cli_usage_error(cli, cmd, "missing %s", what);
-	if (argc - optind > nargs)
-		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind + nargs]);
+	if (npos > max_pos)
+		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind + max_pos]);
 	return EXIT_OK;
 }
 
