@@ -8,17 +8,6 @@
 
 #include "cli.h"
 
-enum {
-	OPT_START = OPT_FIRST_LOCAL,
-	OPT_END,
-	OPT_NOTICE,
-	OPT_CLAUSE,
-	OPT_ALL_CLAUSES,
-	OPT_NO_CLAUSES,
-	OPT_DATE,
-	OPT_GAPS,
-};
-
 static int contract_add(struct cli *cli, int argc, char **argv);
 static int contract_list(struct cli *cli, int argc, char **argv);
 static int contract_show(struct cli *cli, int argc, char **argv);
@@ -74,69 +63,40 @@ struct contract_args {
 	bool set_clauses, no_clauses;
 };
 
-static const struct option edit_options[] = {
-	{ "start", required_argument, NULL, OPT_START },
-	{ "end", required_argument, NULL, OPT_END },
-	{ "notice-days", required_argument, NULL, OPT_NOTICE },
-	{ "clause", required_argument, NULL, OPT_CLAUSE },
-	{ "all-clauses", no_argument, NULL, OPT_ALL_CLAUSES },
-	{ "no-clauses", no_argument, NULL, OPT_NO_CLAUSES },
-	COMMON_OPTIONS,
-	{ NULL, 0, NULL, 0 },
-};
-
 static int
 parse_edit(struct cli *cli, const struct command *cmd, int argc, char **argv,
 	   struct contract_args *a, bool update)
 {
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", edit_options, NULL)) != -1) {
-		unsigned bit;
-		switch (opt) {
-		case OPT_START:
-			a->start = optarg;
-			break;
-		case OPT_END:
-			a->end = optarg;
-			break;
-		case OPT_NOTICE:
-			a->notice = optarg;
-			break;
-		case OPT_CLAUSE:
-			bit = srr_clause_from_name(optarg);
-			if (!bit)
-				return cli_error(cli,
-						 "--clause '%s': not a checklist clause "
-						 "(see 'srr contract add --help')",
-						 optarg);
-			a->clauses |= bit;
-			a->set_clauses = true;
-			break;
-		case OPT_ALL_CLAUSES:
-			a->clauses = SRR_CLAUSE_ALL;
-			a->set_clauses = true;
-			break;
-		case OPT_NO_CLAUSES:
-			if (!update)
-				return cli_usage_error(cli, cmd,
-						       "'--no-clauses' only applies to update");
-			a->set_clauses = a->no_clauses = true;
-			break;
-		default: {
-			int rc = cli_common_option(cli, cmd, opt, argv);
-			if (rc)
-				return rc;
-		}
-		}
+	struct strv clauses = { 0 };
+	bool all = false;
+	const struct cli_opt opts[] = {
+		{ "start", CLI_STR, &a->start },
+		{ "end", CLI_STR, &a->end },
+		{ "notice-days", CLI_STR, &a->notice },
+		{ "clause", CLI_LIST, &clauses },
+		{ "all-clauses", CLI_FLAG, &all },
+		{ "no-clauses", CLI_FLAG, &a->no_clauses },
+		{ NULL },
+	};
+	int rc = cli_parse(cli, cmd, argc, argv, opts, 2, 2, "SUPPLIER and REF");
+	if (rc == EXIT_OK && a->no_clauses && !update)
+		rc = cli_usage_error(cli, cmd, "'--no-clauses' only applies to update");
+	if (rc == EXIT_OK && a->no_clauses && (clauses.n || all))
+		rc = cli_usage_error(cli, cmd, "'--no-clauses' contradicts '--clause'");
+	for (size_t i = 0; rc == EXIT_OK && i < clauses.n; i++) {
+		unsigned bit = srr_clause_from_name(clauses.v[i]);
+		if (!bit)
+			rc = cli_error(cli,
+				       "--clause '%s': not a checklist clause "
+				       "(see 'srr contract add --help')",
+				       clauses.v[i]);
+		a->clauses |= bit;
 	}
-	if (a->no_clauses && a->clauses)
-		return cli_usage_error(cli, cmd, "'--no-clauses' contradicts '--clause'");
-	if (argc - optind < 2)
-		return cli_usage_error(cli, cmd, "missing SUPPLIER and REF");
-	if (argc - optind > 2)
-		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind + 2]);
-	return EXIT_OK;
+	if (all)
+		a->clauses = SRR_CLAUSE_ALL;
+	a->set_clauses = clauses.n || all || a->no_clauses;
+	strv_free(&clauses);
+	return rc;
 }
 
 static int
@@ -228,23 +188,11 @@ static int
 contract_list(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &contract_commands[1];
-	static const struct option opts[] = { { "gaps", no_argument, NULL, OPT_GAPS },
-					      COMMON_OPTIONS,
-					      { NULL, 0, NULL, 0 } };
 	bool gaps_only = false;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == OPT_GAPS) {
-			gaps_only = true;
-			continue;
-		}
-		int rc = cli_common_option(cli, cmd, opt, argv);
-		if (rc)
-			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-	}
-	if (argc - optind > 1)
-		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind + 1]);
+	const struct cli_opt opts[] = { { "gaps", CLI_FLAG, &gaps_only }, { NULL } };
+	int prc = cli_parse(cli, cmd, argc, argv, opts, 0, 1, "");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	const char *supplier = optind < argc ? argv[optind] : NULL;
 	int rc = cli_open(cli, false);
 	if (rc)
@@ -375,25 +323,11 @@ static int
 contract_terminate(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &contract_commands[4];
-	static const struct option opts[] = { { "date", required_argument, NULL, OPT_DATE },
-					      COMMON_OPTIONS,
-					      { NULL, 0, NULL, 0 } };
 	const char *date = NULL;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == OPT_DATE) {
-			date = optarg;
-			continue;
-		}
-		int rc = cli_common_option(cli, cmd, opt, argv);
-		if (rc)
-			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-	}
-	if (argc - optind != 2)
-		return cli_usage_error(cli, cmd,
-				       argc - optind < 2 ? "missing SUPPLIER and REF"
-							 : "too many arguments");
+	const struct cli_opt opts[] = { { "date", CLI_STR, &date }, { NULL } };
+	int prc = cli_parse(cli, cmd, argc, argv, opts, 2, 2, "SUPPLIER and REF");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	int rc = cli_open(cli, false);
 	if (rc)
 		return rc;

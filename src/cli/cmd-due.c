@@ -7,7 +7,6 @@
 
 #include "cli.h"
 
-
 const struct command due_command = {
 	"due",
 	cmd_due,

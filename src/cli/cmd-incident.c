@@ -8,7 +8,6 @@
 
 #include "cli.h"
 
-
 static int incident_add(struct cli *cli, int argc, char **argv);
 static int incident_notified(struct cli *cli, int argc, char **argv);
 static int incident_list(struct cli *cli, int argc, char **argv);

@@ -7,7 +7,6 @@
 
 #include "cli.h"
 
-
 const struct command log_command = {
 	"log",
 	cmd_log,

@@ -7,7 +7,6 @@
 
 #include "cli.h"
 
-
 static int policy_set(struct cli *cli, int argc, char **argv);
 static int policy_check(struct cli *cli, int argc, char **argv);
 static int policy_show(struct cli *cli, int argc, char **argv);

@@ -8,7 +8,6 @@
 
 #include "cli.h"
 
-
 static int review_record(struct cli *cli, int argc, char **argv);
 static int review_list(struct cli *cli, int argc, char **argv);
 

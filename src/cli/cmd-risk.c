@@ -8,7 +8,6 @@
 
 #include "cli.h"
 
-
 static int risk_add(struct cli *cli, int argc, char **argv);
 static int risk_treat(struct cli *cli, int argc, char **argv);
 static int risk_done(struct cli *cli, int argc, char **argv);
@@ -317,7 +316,9 @@ risk_review(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &risk_commands[3];
 	const char *date = NULL, *next = NULL;
-	const struct cli_opt opts[] = { { "date", CLI_STR, &date }, { "next", CLI_STR, &next }, { NULL } };
+	const struct cli_opt opts[] = { { "date", CLI_STR, &date },
+					{ "next", CLI_STR, &next },
+					{ NULL } };
 	int prc = cli_parse(cli, cmd, argc, argv, opts, 1, 1, "RISK");
 	if (prc)
 		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;

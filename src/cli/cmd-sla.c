@@ -8,15 +8,6 @@
 
 #include "cli.h"
 
-enum {
-	OPT_TARGET = OPT_FIRST_LOCAL,
-	OPT_COMPARATOR,
-	OPT_UNIT,
-	OPT_PERIOD,
-	OPT_VALUE,
-	OPT_BREACHES,
-};
-
 static int sla_add(struct cli *cli, int argc, char **argv);
 static int sla_record(struct cli *cli, int argc, char **argv);
 static int sla_list(struct cli *cli, int argc, char **argv);
@@ -59,43 +50,18 @@ static int
 sla_add(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &sla_commands[0];
-	static const struct option opts[] = {
-		{ "target", required_argument, NULL, OPT_TARGET },
-		{ "comparator", required_argument, NULL, OPT_COMPARATOR },
-		{ "unit", required_argument, NULL, OPT_UNIT },
-		{ "period", required_argument, NULL, OPT_PERIOD },
-		COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct srr_sla s = { 0 };
 	const char *cmp = NULL, *period = NULL;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_TARGET:
-			s.target = optarg;
-			break;
-		case OPT_COMPARATOR:
-			cmp = optarg;
-			break;
-		case OPT_UNIT:
-			s.unit = optarg;
-			break;
-		case OPT_PERIOD:
-			period = optarg;
-			break;
-		default: {
-			int rc = cli_common_option(cli, cmd, opt, argv);
-			if (rc)
-				return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-		}
-		}
-	}
-	if (argc - optind != 3)
-		return cli_usage_error(cli, cmd,
-				       argc - optind < 3 ? "missing SUPPLIER, REF and METRIC"
-							 : "too many arguments");
+	const struct cli_opt opts[] = {
+		{ "target", CLI_STR, &s.target },
+		{ "comparator", CLI_STR, &cmp },
+		{ "unit", CLI_STR, &s.unit },
+		{ "period", CLI_STR, &period },
+		{ NULL },
+	};
+	int prc = cli_parse(cli, cmd, argc, argv, opts, 3, 3, "SUPPLIER, REF and METRIC");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	if (!s.target)
 		return cli_usage_error(cli, cmd, "missing --target");
 	if (!cmp)
@@ -124,30 +90,15 @@ static int
 sla_record(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &sla_commands[1];
-	static const struct option opts[] = {
-		{ "period", required_argument, NULL, OPT_PERIOD },
-		{ "value", required_argument, NULL, OPT_VALUE },
-		COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *period = NULL, *value = NULL;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == OPT_PERIOD) {
-			period = optarg;
-		} else if (opt == OPT_VALUE) {
-			value = optarg;
-		} else {
-			int rc = cli_common_option(cli, cmd, opt, argv);
-			if (rc)
-				return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-		}
-	}
-	if (argc - optind != 3)
-		return cli_usage_error(cli, cmd,
-				       argc - optind < 3 ? "missing SUPPLIER, REF and METRIC"
-							 : "too many arguments");
+	const struct cli_opt opts[] = {
+		{ "period", CLI_STR, &period },
+		{ "value", CLI_STR, &value },
+		{ NULL },
+	};
+	int prc = cli_parse(cli, cmd, argc, argv, opts, 3, 3, "SUPPLIER, REF and METRIC");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	if (!period)
 		return cli_usage_error(cli, cmd, "missing --period");
 	if (!value)
@@ -220,23 +171,11 @@ static int
 sla_list(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &sla_commands[2];
-	static const struct option opts[] = { { "breaches", no_argument, NULL, OPT_BREACHES },
-					      COMMON_OPTIONS,
-					      { NULL, 0, NULL, 0 } };
 	bool breaches = false;
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == OPT_BREACHES) {
-			breaches = true;
-			continue;
-		}
-		int rc = cli_common_option(cli, cmd, opt, argv);
-		if (rc)
-			return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-	}
-	if (argc - optind > 2)
-		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind + 2]);
+	const struct cli_opt opts[] = { { "breaches", CLI_FLAG, &breaches }, { NULL } };
+	int prc = cli_parse(cli, cmd, argc, argv, opts, 0, 2, "");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
 	const char *supplier = optind < argc ? argv[optind] : NULL;
 	const char *ref = optind + 1 < argc ? argv[optind + 1] : NULL;
 	int rc = cli_open(cli, false);

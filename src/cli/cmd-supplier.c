@@ -9,19 +9,6 @@
 
 #include "cli.h"
 
-enum {
-	OPT_NAME = OPT_FIRST_LOCAL,
-	OPT_TIER,
-	OPT_COUNTRY,
-	OPT_SERVICE,
-	OPT_CONTACT,
-	OPT_SUB,
-	OPT_NO_SERVICES,
-	OPT_NO_CONTACTS,
-	OPT_NO_SUBS,
-	OPT_ALL,
-};
-
 /* What add and update read from the command line. */
 struct supplier_args {
 	const char *name;
@@ -100,74 +87,36 @@ upper_country(struct supplier_args *a)
 	return a->cc;
 }
 
-static const struct option edit_options[] = {
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "tier", required_argument, NULL, OPT_TIER },
-	{ "country", required_argument, NULL, OPT_COUNTRY },
-	{ "service", required_argument, NULL, OPT_SERVICE },
-	{ "contact", required_argument, NULL, OPT_CONTACT },
-	{ "subcontractor", required_argument, NULL, OPT_SUB },
-	{ "no-services", no_argument, NULL, OPT_NO_SERVICES },
-	{ "no-contacts", no_argument, NULL, OPT_NO_CONTACTS },
-	{ "no-subcontractors", no_argument, NULL, OPT_NO_SUBS },
-	COMMON_OPTIONS,
-	{ NULL, 0, NULL, 0 },
-};
-
 /* Parse add/update options; returns EXIT_OK and leaves optind at the
- * first positional argument, or an exit code. */
+ * supplier KEY, or an exit code. */
 static int
 parse_edit(struct cli *cli, const struct command *cmd, int argc, char **argv,
 	   struct supplier_args *a, bool update)
 {
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", edit_options, NULL)) != -1) {
-		int rc = 0;
-		switch (opt) {
-		case OPT_NAME:
-			a->name = optarg;
-			break;
-		case OPT_TIER:
-			a->tier = optarg;
-			break;
-		case OPT_COUNTRY:
-			a->country = optarg;
-			break;
-		case OPT_SERVICE:
-			rc = strv_push(&a->services, optarg);
-			break;
-		case OPT_CONTACT:
-			rc = strv_push(&a->contacts, optarg);
-			break;
-		case OPT_SUB:
-			rc = strv_push(&a->subs, optarg);
-			break;
-		case OPT_NO_SERVICES:
-		case OPT_NO_CONTACTS:
-		case OPT_NO_SUBS:
-			if (!update)
-				return cli_usage_error(cli, cmd, "'%s' only applies to update",
-						       argv[optind - 1]);
-			a->no_services |= opt == OPT_NO_SERVICES;
-			a->no_contacts |= opt == OPT_NO_CONTACTS;
-			a->no_subs |= opt == OPT_NO_SUBS;
-			break;
-		default:
-			rc = cli_common_option(cli, cmd, opt, argv);
-			if (rc)
-				return rc;
-		}
-		if (rc)
-			return cli_error(cli, "out of memory");
-	}
+	const struct cli_opt opts[] = {
+		{ "name", CLI_STR, &a->name },
+		{ "tier", CLI_STR, &a->tier },
+		{ "country", CLI_STR, &a->country },
+		{ "service", CLI_LIST, &a->services },
+		{ "contact", CLI_LIST, &a->contacts },
+		{ "subcontractor", CLI_LIST, &a->subs },
+		{ "no-services", CLI_FLAG, &a->no_services },
+		{ "no-contacts", CLI_FLAG, &a->no_contacts },
+		{ "no-subcontractors", CLI_FLAG, &a->no_subs },
+		{ NULL },
+	};
+	int rc = cli_parse(cli, cmd, argc, argv, opts, 1, 1, "supplier KEY");
+	if (rc)
+		return rc;
+	if (!update && (a->no_services || a->no_contacts || a->no_subs))
+		return cli_usage_error(cli, cmd, "'%s' only applies to update",
+				       a->no_services	? "--no-services"
+				       : a->no_contacts ? "--no-contacts"
+							: "--no-subcontractors");
 	if ((a->no_services && a->services.n) || (a->no_contacts && a->contacts.n) ||
 	    (a->no_subs && a->subs.n))
 		return cli_usage_error(cli, cmd,
 				       "a '--no-' option contradicts a value for the same list");
-	if (optind + 1 != argc)
-		return cli_usage_error(
-			cli, cmd, optind >= argc ? "missing supplier KEY" : "too many arguments");
 	return parse_contacts(cli, a);
 }
 
@@ -360,27 +309,16 @@ static int
 supplier_list(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &supplier_commands[1];
-	static const struct option opts[] = { { "all", no_argument, NULL, OPT_ALL },
-					      { "sort", required_argument, NULL, 's' },
-					      COMMON_OPTIONS,
-					      { NULL, 0, NULL, 0 } };
 	bool all = false;
-	const char *sort = "key";
-	int opt;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == OPT_ALL) {
-			all = true;
-		} else if (opt == 's') {
-			sort = optarg;
-		} else {
-			int rc = cli_common_option(cli, cmd, opt, argv);
-			if (rc)
-				return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind]);
+	const char *sort = NULL;
+	const struct cli_opt opts[] = { { "all", CLI_FLAG, &all },
+					{ "sort", CLI_STR, &sort },
+					{ NULL } };
+	int prc = cli_parse(cli, cmd, argc, argv, opts, 0, 0, "");
+	if (prc)
+		return prc == CLI_HELP_SHOWN ? EXIT_OK : prc;
+	if (!sort)
+		sort = "key";
 	if (strcmp(sort, "key") && strcmp(sort, "name") && strcmp(sort, "tier") &&
 	    strcmp(sort, "score"))
 		return cli_error(cli, "--sort '%s': must be key, name, tier or score", sort);

@@ -223,10 +223,10 @@ cli_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
 	for (; opts && opts[n].name; n++) {
 		if (n == MAX_OPTS)
 			return cli_error(cli, "internal error: too many options");
-		longopts[n] = (struct option){ opts[n].name,
-					       opts[n].kind == CLI_FLAG ? no_argument
-									: required_argument,
-					       NULL, OPT_FIRST_LOCAL + (int)n };
+		longopts[n] =
+			(struct option){ opts[n].name,
+					 opts[n].kind == CLI_FLAG ? no_argument : required_argument,
+					 NULL, OPT_FIRST_LOCAL + (int)n };
 	}
 	memcpy(&longopts[n], common, sizeof(common));
 	longopts[n + ARRAY_LEN(common)] = (struct option){ NULL, 0, NULL, 0 };
@@ -252,7 +252,8 @@ cli_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
 	if (npos < min_pos)
 		return cli_usage_error(cli, cmd, "missing %s", what);
 	if (npos > max_pos)
-		return cli_usage_error(cli, cmd, "unexpected argument '%s'", argv[optind + max_pos]);
+		return cli_usage_error(cli, cmd, "unexpected argument '%s'",
+				       argv[optind + max_pos]);
 	return EXIT_OK;
 }
 

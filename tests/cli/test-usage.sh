@@ -151,14 +151,14 @@ usage_fails "^srr sla record: missing --period" srr sla record acme C-1 availabi
 usage_fails "^srr sla record: missing --value" srr sla record acme C-1 availability --period 2026-10
 # too many arguments, and options for another command
 usage_fails "^srr init: unexpected argument 'extra'" srr init extra
-usage_fails "^srr supplier add: too many arguments" srr supplier add k l --name K --tier low
+usage_fails "^srr supplier add: unexpected argument 'l'" srr supplier add k l --name K --tier low
 usage_fails "^srr supplier show: unexpected argument 'extra'" srr supplier show acme extra
 usage_fails "^srr supplier list: unexpected argument 'acme'" srr supplier list acme
 usage_fails "^srr contract add: unexpected argument 'C-3'" \
 	srr contract add acme C-2 C-3 --start 2026-01-01 --end 2026-12-31
-usage_fails "^srr contract terminate: too many arguments" srr contract terminate acme C-1 C-2
+usage_fails "^srr contract terminate: unexpected argument 'C-2'" srr contract terminate acme C-1 C-2
 usage_fails "^srr contract list: unexpected argument 'C-1'" srr contract list acme C-1
-usage_fails "^srr sla add: too many arguments" srr sla add acme C-1 m n --target 1 --comparator ge
+usage_fails "^srr sla add: unexpected argument 'n'" srr sla add acme C-1 m n --target 1 --comparator ge
 usage_fails "^srr sla list: unexpected argument 'x'" srr sla list acme C-1 x
 usage_fails "^srr log: unexpected argument 'all'" srr log all
 usage_fails "^srr supplier add: '--no-services' only applies to update" \
