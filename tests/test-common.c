@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "test-common.h"
 
+#include "lib/register-private.h"
+
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,4 +111,44 @@ test_read_file(const char *path, size_t *len)
 	buf[n] = '\0';
 	*len = n;
 	return buf;
+}
+
+long long
+test_query_int(struct srr_register *reg, const char *sql)
+{
+	sqlite3_stmt *st;
+	ck_assert_msg(sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+		      sqlite3_errmsg(reg->db));
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	long long n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+long long
+test_count_rows(struct srr_register *reg, const char *table)
+{
+	char sql[128];
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	return test_query_int(reg, sql);
+}
+
+void
+test_assert_errmsg_has(struct srr_register *reg, const char *needle)
+{
+	const char *m = srr_errmsg(reg);
+	ck_assert_msg(strstr(m, needle) != NULL, "error '%s' does not mention '%s'", m, needle);
+	for (const char *p = m; *p; p++)
+		ck_assert_msg((unsigned char)*p >= 0x20 && *p != 0x7f, "control character in '%s'",
+			      m);
+}
+
+void
+test_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_msg(f != NULL, "cannot write %s", path);
+	size_t len = strlen(text);
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
 }

@@ -12,19 +12,6 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static long long
-count_rows(struct srr_register *reg, const char *table)
-{
-	char sql[128];
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-	sqlite3_stmt *st;
-	ck_assert_int_eq(sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 struct snapshot {
 	long long events, contracts;
 	char *rows; /* every contract row as text */
@@ -33,7 +20,7 @@ struct snapshot {
 static struct snapshot
 snap(struct srr_register *reg)
 {
-	struct snapshot s = { test_log_size(reg), count_rows(reg, "contract"), NULL };
+	struct snapshot s = { test_log_size(reg), test_count_rows(reg, "contract"), NULL };
 	sqlite3_stmt *st;
 	ck_assert_int_eq(
 		sqlite3_prepare_v2(reg->db,
@@ -58,13 +45,6 @@ assert_unchanged(struct srr_register *reg, struct snapshot *before)
 	ck_assert_int_eq(now.contracts, before->contracts);
 	ck_assert_str_eq(now.rows, before->rows);
 	free(now.rows);
-}
-
-static void
-assert_errmsg_has(struct srr_register *reg, const char *needle)
-{
-	ck_assert_msg(strstr(srr_errmsg(reg), needle) != NULL, "error '%s' does not mention '%s'",
-		      srr_errmsg(reg), needle);
 }
 
 static void
@@ -242,7 +222,7 @@ START_TEST(contract_add_and_find)
 	struct srr_contract c = base();
 	add_ok(reg, &c);
 	ck_assert_int_eq(test_log_size(reg), n + 1);
-	ck_assert_int_eq(count_rows(reg, "contract"), 1);
+	ck_assert_int_eq(test_count_rows(reg, "contract"), 1);
 	assert_logged(reg, "contract.add", &c);
 
 	struct srr_contract_list *l = find_ok(reg, "acme", "C-2024-001");
@@ -509,7 +489,7 @@ START_TEST(contract_list_and_find)
 	ck_assert_int_eq(srr_contract_list_new(&l, reg, "ghost"), SRR_E_NOTFOUND);
 	ck_assert_ptr_null(l);
 	ck_assert_int_eq(srr_contract_find(&l, reg, "acme", "Z-1"), SRR_E_NOTFOUND);
-	assert_errmsg_has(reg, "Z-1");
+	test_assert_errmsg_has(reg, "Z-1");
 	ck_assert_int_eq(srr_contract_find(&l, reg, "ghost", "A"), SRR_E_NOTFOUND);
 	ck_assert_int_eq(srr_contract_find(&l, reg, "acme", "bad ref"), SRR_E_INPUT);
 	ck_assert_ptr_null(l);
@@ -690,13 +670,13 @@ START_TEST(contract_terminate)
 	/* Twice is refused and changes nothing. */
 	struct snapshot before = snap(reg);
 	ck_assert_int_eq(srr_contract_terminate(reg, "acme", c.ref, "2025-08-01"), SRR_E_STATE);
-	assert_errmsg_has(reg, "2025-06-30");
+	test_assert_errmsg_has(reg, "2025-06-30");
 	ck_assert_int_eq(srr_contract_terminate(reg, "acme", c.ref, NULL), SRR_E_STATE);
 	assert_unchanged(reg, &before);
 
 	/* Before the start, or not a date: refused. */
 	ck_assert_int_eq(srr_contract_terminate(reg, "acme", d.ref, "2023-12-31"), SRR_E_INPUT);
-	assert_errmsg_has(reg, "2023-12-31");
+	test_assert_errmsg_has(reg, "2023-12-31");
 	ck_assert_int_eq(srr_contract_terminate(reg, "acme", d.ref, "2025-02-30"), SRR_E_INPUT);
 	ck_assert_int_eq(srr_contract_terminate(reg, "acme", d.ref, "soon"), SRR_E_INPUT);
 	ck_assert_int_eq(srr_contract_terminate(reg, "acme", d.ref, ""), SRR_E_INPUT);
@@ -735,7 +715,7 @@ START_TEST(contract_event_failure_rolls_back)
 	struct srr_contract d = base();
 	d.ref = "D-1";
 	ck_assert_int_eq(srr_contract_add(reg, &d), SRR_E_DB);
-	assert_errmsg_has(reg, "injected failure");
+	test_assert_errmsg_has(reg, "injected failure");
 	assert_unchanged(reg, &before);
 
 	int changed = -1;

@@ -13,17 +13,6 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static long long
-count_rows(struct srr_register *reg, const char *sql)
-{
-	sqlite3_stmt *st;
-	ck_assert_int_eq(sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 struct snapshot {
 	long long events, incidents, notified;
 };
@@ -33,8 +22,8 @@ snap(struct srr_register *reg)
 {
 	return (struct snapshot){
 		.events = test_log_size(reg),
-		.incidents = count_rows(reg, "SELECT count(*) FROM incident"),
-		.notified = count_rows(reg, "SELECT count(notified) FROM incident"),
+		.incidents = test_query_int(reg, "SELECT count(*) FROM incident"),
+		.notified = test_query_int(reg, "SELECT count(notified) FROM incident"),
 	};
 }
 
@@ -45,15 +34,6 @@ assert_unchanged(struct srr_register *reg, const struct snapshot *before)
 	ck_assert_int_eq(now.events, before->events);
 	ck_assert_int_eq(now.incidents, before->incidents);
 	ck_assert_int_eq(now.notified, before->notified);
-}
-
-static void
-assert_errmsg_has(struct srr_register *reg, const char *needle)
-{
-	const char *m = srr_errmsg(reg);
-	ck_assert_msg(strstr(m, needle) != NULL, "error '%s' does not mention '%s'", m, needle);
-	for (const char *p = m; *p; p++)
-		ck_assert_msg((unsigned char)*p >= 0x20, "control character in '%s'", m);
 }
 
 /* A register whose today is 2026-11-30, with supplier acme. */
@@ -86,7 +66,7 @@ add_refused(struct srr_register *reg, const struct srr_incident *in, int want, c
 	int64_t id = -7;
 	int rc = srr_incident_add(reg, in, &id);
 	ck_assert_msg(rc == want, "gave %d (%s), not %d", rc, srr_errmsg(reg), want);
-	assert_errmsg_has(reg, says);
+	test_assert_errmsg_has(reg, says);
 	assert_unchanged(reg, &before);
 }
 
@@ -96,7 +76,7 @@ notified_refused(struct srr_register *reg, int64_t id, const char *time, int wan
 	struct snapshot before = snap(reg);
 	int rc = srr_incident_notified(reg, id, time);
 	ck_assert_msg(rc == want, "gave %d (%s), not %d", rc, srr_errmsg(reg), want);
-	assert_errmsg_has(reg, says);
+	test_assert_errmsg_has(reg, says);
 	assert_unchanged(reg, &before);
 }
 
@@ -401,7 +381,7 @@ START_TEST(incident_list_and_find)
 	ck_assert_ptr_null(l);
 	ck_assert_int_eq(srr_incident_find(&l, reg, 999), SRR_E_NOTFOUND);
 	ck_assert_ptr_null(l);
-	assert_errmsg_has(reg, "999");
+	test_assert_errmsg_has(reg, "999");
 	srr_incident_list_free(NULL);
 	srr_register_free(reg);
 }

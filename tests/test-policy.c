@@ -28,29 +28,6 @@
 #define HEX_A "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define HEX_B "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
 
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	ck_assert_msg(f != NULL, "cannot write %s: %s", path, strerror(errno));
-	size_t len = strlen(text);
-	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-static long long
-count_rows(struct srr_register *reg, const char *table)
-{
-	char sql[128];
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-	sqlite3_stmt *st;
-	ck_assert_int_eq(sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 static struct srr_policy_list *
 find_ok(struct srr_register *reg, unsigned version)
 {
@@ -81,8 +58,8 @@ snap(struct srr_register *reg)
 {
 	return (struct snapshot){
 		.events = test_log_size(reg),
-		.policies = count_rows(reg, "policy"),
-		.certs = count_rows(reg, "certificate"),
+		.policies = test_count_rows(reg, "policy"),
+		.certs = test_count_rows(reg, "certificate"),
 		.version = version_in_force(reg),
 	};
 }
@@ -221,7 +198,7 @@ write_policy(const char *name, unsigned line, unsigned n, const char *with)
 {
 	char *text = policy_text(line, n, with);
 	const char *path = test_path(name);
-	write_file(path, text);
+	test_write_file(path, text);
 	free(text);
 	return path;
 }
@@ -272,7 +249,7 @@ make_cert(const char *dir, const char *name, const char *cn, const char *ca)
 			 "cn = \"%s\"\nemail = \"%s@example.org\"\nsigning_key\n"
 			 "email_protection_key\nexpiration_days = 365\n",
 			 cn, name);
-	write_file(tmpl, text);
+	test_write_file(tmpl, text);
 	run("certtool --generate-privkey --key-type=ecdsa --outfile '%s/%s-key.pem' "
 	    ">/dev/null 2>&1",
 	    dir, name);
@@ -444,7 +421,7 @@ START_TEST(policy_default)
 	ck_assert_str_eq(srr_record_get(rec, "version"), "0");
 	ck_assert_str_eq(srr_record_get(rec, "tolerance"), "medium");
 	srr_record_free(rec);
-	write_file(test_path("default.yaml"), yaml);
+	test_write_file(test_path("default.yaml"), yaml);
 	free(yaml);
 	unsigned v = 0;
 	ck_assert_msg(srr_policy_set(reg, test_path("default.yaml"), &v) == 0, "%s",
@@ -492,7 +469,7 @@ START_TEST(policy_set_versions)
 	ck_assert_msg(srr_policy_set(reg, path, &v) == 0, "%s", srr_errmsg(reg));
 	ck_assert_uint_eq(v, 1);
 	ck_assert_int_eq(test_log_size(reg), events + 1);
-	ck_assert_int_eq(count_rows(reg, "policy"), 1);
+	ck_assert_int_eq(test_count_rows(reg, "policy"), 1);
 
 	struct srr_policy_list *l = find_ok(reg, 0);
 	const struct srr_policy *p = srr_policy_list_get(l, 0);
@@ -554,12 +531,12 @@ START_TEST(policy_set_versions)
 	srr_policy_list_free(l);
 
 	/* The policy in force, set again: nothing stored, its version given. */
-	long long rows = count_rows(reg, "policy");
+	long long rows = test_count_rows(reg, "policy");
 	v = 0;
 	ck_assert_msg(srr_policy_set(reg, path, &v) == 0, "%s", srr_errmsg(reg));
 	ck_assert_uint_eq(v, 2);
 	ck_assert_int_eq(test_log_size(reg), events + 2);
-	ck_assert_int_eq(count_rows(reg, "policy"), rows);
+	ck_assert_int_eq(test_count_rows(reg, "policy"), rows);
 	/* Only the last version counts: version 1's text is a change again. */
 	ck_assert_msg(srr_policy_set(reg, test_path("p.yaml"), &v) == 0, "%s", srr_errmsg(reg));
 	ck_assert_uint_eq(v, 3);
@@ -568,7 +545,7 @@ START_TEST(policy_set_versions)
 	path = write_policy("p3.yaml", 2, 1, "name: Third policy");
 	ck_assert_msg(srr_policy_set(reg, path, NULL) == 0, "%s", srr_errmsg(reg));
 	ck_assert_uint_eq(version_in_force(reg), 4);
-	ck_assert_int_eq(count_rows(reg, "policy"), 4);
+	ck_assert_int_eq(test_count_rows(reg, "policy"), 4);
 	rec = last_event(reg, "policy.set", "policy/4", "alice", NULL);
 	ck_assert_str_eq(srr_record_get(rec, "name"), "Third policy");
 	srr_record_free(rec);
@@ -786,7 +763,7 @@ make_test_certs(const char *dir)
 	make_cert(dir, "alice", "Alice Example", "ca");
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/notcert.pem", dir);
-	write_file(path, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n"
+	test_write_file(path, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n"
 			 "-----END CERTIFICATE-----\n");
 }
 
@@ -875,7 +852,7 @@ START_TEST(policy_check_stores_nothing)
 	assert_unchanged(reg, &before);
 
 	const char *empty = test_path("empty.yaml");
-	write_file(empty, "");
+	test_write_file(empty, "");
 	ck_assert_int_eq(srr_policy_check(reg, empty), SRR_E_INPUT);
 	char prefix[PATH_MAX + 16];
 	snprintf(prefix, sizeof(prefix), "%s:1:1: ", empty);
@@ -960,7 +937,7 @@ START_TEST(policy_certificates)
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof(path), "%s/policy.yaml", pol);
 	char *text = policy_text(0, 0, extra);
-	write_file(path, text);
+	test_write_file(path, text);
 	free(text);
 
 	/* From another working directory: paths follow the file. */
@@ -1004,7 +981,7 @@ START_TEST(policy_certificates)
 	ck_assert_uint_eq(p->n_rules, 6);
 
 	/* The certificates named are stored by their hash; Bob's is not. */
-	ck_assert_int_eq(count_rows(reg, "certificate"), 3);
+	ck_assert_int_eq(test_count_rows(reg, "certificate"), 3);
 	assert_cert_stored(reg, pem[0], fp[0], id[0]);
 	assert_cert_stored(reg, pem[1], fp[1], id[1]);
 	assert_cert_stored(reg, pem[3], fp[3], id[3]);
@@ -1026,13 +1003,13 @@ START_TEST(policy_certificates)
 	char *renamed = malloc(strlen(text) + strlen(extra) + 2);
 	ck_assert_ptr_nonnull(renamed);
 	sprintf(renamed, "%s%s\n", text, extra);
-	write_file(path, renamed);
+	test_write_file(path, renamed);
 	free(renamed);
 	free(text);
 	ck_assert_msg(srr_policy_set(reg, path, &v) == 0, "%s", srr_errmsg(reg));
 	ck_assert_uint_eq(v, 2);
 	ck_assert_int_eq(test_log_size(reg), events + 1);
-	ck_assert_int_eq(count_rows(reg, "certificate"), 3);
+	ck_assert_int_eq(test_count_rows(reg, "certificate"), 3);
 
 	/* A new register with this policy, in one go. */
 	struct srr_register *fresh;
@@ -1043,7 +1020,7 @@ START_TEST(policy_certificates)
 		      srr_errmsg(fresh));
 	ck_assert_uint_eq(version_in_force(fresh), 1);
 	ck_assert_int_eq(test_log_size(fresh), 2);
-	ck_assert_int_eq(count_rows(fresh, "certificate"), 3);
+	ck_assert_int_eq(test_count_rows(fresh, "certificate"), 3);
 	struct stat st;
 	ck_assert_int_eq(stat(db, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
@@ -1101,7 +1078,7 @@ START_TEST(policy_several_trust_anchors)
 			ck_assert_str_eq(p->anchors[i], want[i]);
 		srr_policy_list_free(l);
 	}
-	ck_assert_int_eq(count_rows(reg, "certificate"), 3);
+	ck_assert_int_eq(test_count_rows(reg, "certificate"), 3);
 
 	/* The same CA in a file and in a bundle is listed twice. */
 	struct snapshot before = snap(reg);

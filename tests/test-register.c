@@ -21,15 +21,6 @@
 	char var[4096];                                                                            \
 	snprintf(var, sizeof(var), "%s", test_path(name))
 
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_ge(fputs(text, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
 static sqlite3 *
 raw_open(const char *path)
 {
@@ -91,13 +82,6 @@ new_ctx(void)
 	return reg;
 }
 
-static void
-assert_errmsg_has(struct srr_register *reg, const char *needle)
-{
-	ck_assert_msg(strstr(srr_errmsg(reg), needle) != NULL, "error '%s' does not mention '%s'",
-		      srr_errmsg(reg), needle);
-}
-
 START_TEST(create_mode_0600)
 {
 	test_tmpdir();
@@ -128,10 +112,10 @@ START_TEST(create_refuses_existing_file)
 {
 	test_tmpdir();
 	LOCAL_PATH(path, "register.db");
-	write_file(path, "precious\n");
+	test_write_file(path, "precious\n");
 	struct srr_register *reg = new_ctx();
 	ck_assert_int_eq(srr_register_create(reg, path), SRR_E_EXISTS);
-	assert_errmsg_has(reg, path);
+	test_assert_errmsg_has(reg, path);
 	ck_assert_ptr_null(srr_register_id(reg));
 	/* Untouched. */
 	size_t len;
@@ -170,7 +154,7 @@ START_TEST(create_missing_directory)
 	LOCAL_PATH(path, "no-such-dir/register.db");
 	struct srr_register *reg = new_ctx();
 	ck_assert_int_eq(srr_register_create(reg, path), SRR_E_IO);
-	assert_errmsg_has(reg, path);
+	test_assert_errmsg_has(reg, path);
 	ck_assert_ptr_null(srr_register_id(reg));
 	struct stat st;
 	ck_assert_int_ne(stat(path, &st), 0);
@@ -210,7 +194,7 @@ START_TEST(open_missing_file)
 	LOCAL_PATH(path, "missing.db");
 	struct srr_register *reg = new_ctx();
 	ck_assert_int_eq(srr_register_open(reg, path), SRR_E_NOTFOUND);
-	assert_errmsg_has(reg, path);
+	test_assert_errmsg_has(reg, path);
 	ck_assert_ptr_null(srr_register_id(reg));
 	/* Opening must not create it. */
 	struct stat st;
@@ -224,7 +208,7 @@ START_TEST(open_directory)
 	const char *dir = test_tmpdir();
 	struct srr_register *reg = new_ctx();
 	ck_assert_int_eq(srr_register_open(reg, dir), SRR_E_FORMAT);
-	assert_errmsg_has(reg, dir);
+	test_assert_errmsg_has(reg, dir);
 	srr_register_free(reg);
 }
 END_TEST
@@ -236,11 +220,11 @@ START_TEST(open_not_sqlite)
 	char text[2048] = "";
 	for (int i = 0; i < 40; i++)
 		strcat(text, "this is not a database, just some notes\n");
-	write_file(path, text);
+	test_write_file(path, text);
 	struct srr_register *reg = new_ctx();
 	ck_assert_int_eq(srr_register_open(reg, path), SRR_E_FORMAT);
-	assert_errmsg_has(reg, "not an srr register");
-	assert_errmsg_has(reg, path);
+	test_assert_errmsg_has(reg, "not an srr register");
+	test_assert_errmsg_has(reg, path);
 	ck_assert_ptr_null(srr_register_id(reg));
 	srr_register_free(reg);
 
@@ -264,7 +248,7 @@ START_TEST(open_foreign_sqlite)
 
 	struct srr_register *reg = new_ctx();
 	ck_assert_int_eq(srr_register_open(reg, path), SRR_E_FORMAT);
-	assert_errmsg_has(reg, "not an srr register");
+	test_assert_errmsg_has(reg, "not an srr register");
 	ck_assert_ptr_null(srr_register_id(reg));
 	srr_register_free(reg);
 
@@ -290,8 +274,8 @@ START_TEST(open_newer_schema)
 
 	reg = new_ctx();
 	ck_assert_int_eq(srr_register_open(reg, path), SRR_E_FORMAT);
-	assert_errmsg_has(reg, "newer");
-	assert_errmsg_has(reg, path);
+	test_assert_errmsg_has(reg, "newer");
+	test_assert_errmsg_has(reg, path);
 	ck_assert_ptr_null(srr_register_id(reg));
 	srr_register_free(reg);
 
@@ -354,7 +338,7 @@ START_TEST(open_never_initialised)
 
 	struct srr_register *reg = new_ctx();
 	ck_assert_int_eq(srr_register_open(reg, path), SRR_E_FORMAT);
-	assert_errmsg_has(reg, path);
+	test_assert_errmsg_has(reg, path);
 	srr_register_free(reg);
 }
 END_TEST
@@ -561,7 +545,7 @@ START_TEST(set_actor_validates)
 					   "\x1b[31m", "del\x7f", "\xff\xfe", "\xc3" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ck_assert_int_eq(srr_register_set_actor(reg, bad[i]), SRR_E_INPUT);
-		assert_errmsg_has(reg, "actor");
+		test_assert_errmsg_has(reg, "actor");
 	}
 	ck_assert_int_eq(srr_register_set_actor(reg, NULL), SRR_E_INPUT);
 	ck_assert_int_eq(srr_register_set_actor(reg, long_actor), SRR_E_INPUT);
@@ -598,7 +582,7 @@ START_TEST(set_today_validates)
 					   "2026-01-01x", "1900-02-29", "2026-13-01" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ck_assert_int_eq(srr_register_set_today(reg, bad[i]), SRR_E_INPUT);
-		assert_errmsg_has(reg, bad[i]);
+		test_assert_errmsg_has(reg, bad[i]);
 	}
 	srr_register_free(reg);
 }
@@ -613,10 +597,10 @@ START_TEST(errmsg_texts)
 
 	/* Each failure replaces the message and is one line. */
 	ck_assert_int_eq(srr_register_set_today(reg, "2026-02-30"), SRR_E_INPUT);
-	assert_errmsg_has(reg, "2026-02-30");
+	test_assert_errmsg_has(reg, "2026-02-30");
 	ck_assert_ptr_null(strchr(srr_errmsg(reg), '\n'));
 	ck_assert_int_eq(srr_register_set_actor(reg, ""), SRR_E_INPUT);
-	assert_errmsg_has(reg, "actor");
+	test_assert_errmsg_has(reg, "actor");
 	ck_assert_ptr_null(strstr(srr_errmsg(reg), "2026-02-30"));
 	ck_assert_ptr_null(strchr(srr_errmsg(reg), '\n'));
 	srr_register_free(reg);
@@ -633,7 +617,7 @@ START_TEST(no_register_open)
 	ck_assert_int_eq(n, -7);
 	struct srr_supplier s = { .key = "acme", .name = "Acme", .tier = SRR_TIER_LOW };
 	ck_assert_int_eq(srr_supplier_add(reg, &s), SRR_E_STATE);
-	assert_errmsg_has(reg, "no register");
+	test_assert_errmsg_has(reg, "no register");
 	struct srr_supplier_list *sl = NULL;
 	ck_assert_int_eq(srr_supplier_list_new(&sl, reg, 1), SRR_E_STATE);
 	ck_assert_ptr_null(sl);

@@ -19,19 +19,6 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static long long
-count_rows(struct srr_register *reg, const char *table)
-{
-	char sql[128];
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-	sqlite3_stmt *st;
-	ck_assert_int_eq(sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 struct snapshot {
 	long long events, reviews, evidence;
 };
@@ -41,8 +28,8 @@ snap(struct srr_register *reg)
 {
 	return (struct snapshot){
 		.events = test_log_size(reg),
-		.reviews = count_rows(reg, "review"),
-		.evidence = count_rows(reg, "review_evidence"),
+		.reviews = test_count_rows(reg, "review"),
+		.evidence = test_count_rows(reg, "review_evidence"),
 	};
 }
 
@@ -53,15 +40,6 @@ assert_unchanged(struct srr_register *reg, const struct snapshot *before)
 	ck_assert_int_eq(now.events, before->events);
 	ck_assert_int_eq(now.reviews, before->reviews);
 	ck_assert_int_eq(now.evidence, before->evidence);
-}
-
-static void
-assert_errmsg_has(struct srr_register *reg, const char *needle)
-{
-	const char *m = srr_errmsg(reg);
-	ck_assert_msg(strstr(m, needle) != NULL, "error '%s' does not mention '%s'", m, needle);
-	for (const char *p = m; *p; p++)
-		ck_assert_msg((unsigned char)*p >= 0x20, "control character in '%s'", m);
 }
 
 /* A register on 2026-06-15 with suppliers acme and bolt. */
@@ -117,7 +95,7 @@ refused(struct srr_register *reg, const struct srr_review *r, int want, const ch
 	int64_t id = -7;
 	int rc = srr_review_record(reg, r, &id);
 	ck_assert_msg(rc == want, "gave %d (%s), not %d", rc, srr_errmsg(reg), want);
-	assert_errmsg_has(reg, says);
+	test_assert_errmsg_has(reg, says);
 	assert_unchanged(reg, &before);
 }
 
@@ -258,7 +236,7 @@ START_TEST(review_evidence_hashed)
 	int rc = srr_review_record(reg, &r, &id);
 	ck_assert_int_eq(chdir(cwd), 0);
 	ck_assert_msg(rc == 0, "%s", srr_errmsg(reg));
-	ck_assert_int_eq(count_rows(reg, "review_evidence"), 3);
+	ck_assert_int_eq(test_count_rows(reg, "review_evidence"), 3);
 
 	static const char *const names[] = { "report.bin", "empty.txt", "scan.dat" };
 	static const int64_t sizes[] = { sizeof(bin), 0, 200000 };
@@ -363,7 +341,7 @@ START_TEST(review_input_refused)
 				.outcome = SRR_OUTCOME_PASS };
 	/* Tomorrow is the future; today is not. */
 	refused(reg, &r, SRR_E_INPUT, "2026-06-16");
-	assert_errmsg_has(reg, "future");
+	test_assert_errmsg_has(reg, "future");
 	r.date = "2026-06-15";
 	record_ok(reg, &r);
 	ck_assert_int_eq(srr_register_set_today(reg, "2026-06-14"), 0);

@@ -14,37 +14,6 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static long long
-count_rows(struct srr_register *reg, const char *table)
-{
-	char sql[128];
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-	sqlite3_stmt *st;
-	ck_assert_int_eq(sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
-static void
-assert_errmsg_has(struct srr_register *reg, const char *needle)
-{
-	const char *m = srr_errmsg(reg);
-	ck_assert_msg(strstr(m, needle) != NULL, "error '%s' does not mention '%s'", m, needle);
-	for (const char *p = m; *p; p++)
-		ck_assert_msg((unsigned char)*p >= 0x20, "control character in '%s'", m);
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	ck_assert_msg(f != NULL, "cannot write %s: %s", path, strerror(errno));
-	ck_assert_int_ge(fputs(text, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
 /* Set a policy with these risk lines (likelihood .. acceptance_max_days). */
 static void
 set_policy(struct srr_register *reg, const char *risk)
@@ -55,7 +24,7 @@ set_policy(struct srr_register *reg, const char *risk)
 		 "  cadence_months: {critical: 3, high: 6, medium: 12, low: 12}\n"
 		 "risk:\n%s\n",
 		 risk);
-	write_file(test_path("policy.yaml"), text);
+	test_write_file(test_path("policy.yaml"), text);
 	int rc = srr_policy_set(reg, test_path("policy.yaml"), NULL);
 	ck_assert_msg(rc == 0, "%s", srr_errmsg(reg));
 }
@@ -128,8 +97,8 @@ snap(struct srr_register *reg)
 {
 	return (struct snapshot){
 		.events = test_log_size(reg),
-		.risks = count_rows(reg, "risk"),
-		.actions = count_rows(reg, "risk_action"),
+		.risks = test_count_rows(reg, "risk"),
+		.actions = test_count_rows(reg, "risk_action"),
 	};
 }
 
@@ -150,7 +119,7 @@ add_refused(struct srr_register *reg, const struct srr_risk *r, int want, const 
 	int rc = srr_risk_add(reg, r, &id);
 	ck_assert_msg(rc == want, "'%s' %u x %u gave %d (%s), not %d", r->title ? r->title : "-",
 		      r->likelihood, r->impact, rc, srr_errmsg(reg), want);
-	assert_errmsg_has(reg, says);
+	test_assert_errmsg_has(reg, says);
 	assert_unchanged(reg, &before);
 }
 
@@ -171,7 +140,7 @@ treat_refused(struct srr_register *reg, int64_t id, const struct srr_treatment_p
 	char *was = state(reg, id);
 	int rc = srr_risk_treat(reg, id, plan);
 	ck_assert_msg(rc == want, "gave %d (%s), not %d", rc, srr_errmsg(reg), want);
-	assert_errmsg_has(reg, says);
+	test_assert_errmsg_has(reg, says);
 	assert_unchanged(reg, &before);
 	char *now = state(reg, id);
 	ck_assert_str_eq(now, was);
@@ -188,7 +157,7 @@ done_refused(struct srr_register *reg, int64_t id, size_t index, const char *dat
 	int rc = srr_risk_action_done(reg, id, index, date);
 	ck_assert_msg(rc == want, "action %zu on %s gave %d (%s), not %d", index,
 		      date ? date : "today", rc, srr_errmsg(reg), want);
-	assert_errmsg_has(reg, says);
+	test_assert_errmsg_has(reg, says);
 	assert_unchanged(reg, &before);
 	char *now = state(reg, id);
 	ck_assert_str_eq(now, was);
@@ -300,7 +269,7 @@ START_TEST(risk_add_and_find)
 	l = NULL;
 	ck_assert_int_eq(srr_risk_find(&l, reg, 99), SRR_E_NOTFOUND);
 	ck_assert_ptr_null(l);
-	assert_errmsg_has(reg, "R-99");
+	test_assert_errmsg_has(reg, "R-99");
 	srr_risk_list_free(NULL);
 	srr_register_free(reg);
 }
@@ -664,7 +633,7 @@ START_TEST(risk_actions)
 					   .n_actions = 2,
 					   .actions = acts };
 	treat_ok(reg, id, &plan);
-	ck_assert_int_eq(count_rows(reg, "risk_action"), 2);
+	ck_assert_int_eq(test_count_rows(reg, "risk_action"), 2);
 	struct srr_record *rec = last_record(reg, "risk.treat", id);
 	char buf[512];
 	ck_assert_str_eq(all_of(buf, sizeof(buf), rec, "action"), "Second region|Failover test");
@@ -702,7 +671,7 @@ START_TEST(risk_actions)
 	done_refused(reg, id, 1, "2025-02-29", SRR_E_INPUT, "2025-02-29");
 	struct snapshot before = snap(reg);
 	ck_assert_int_eq(srr_risk_action_done(reg, id + 5, 1, "2025-12-31"), SRR_E_NOTFOUND);
-	assert_errmsg_has(reg, "R-");
+	test_assert_errmsg_has(reg, "R-");
 	assert_unchanged(reg, &before);
 
 	long long events = test_log_size(reg);
@@ -735,10 +704,10 @@ START_TEST(risk_actions)
 	ck_assert_str_eq(r->actions[0].text, "Exit plan");
 	ck_assert_ptr_null(r->actions[0].done);
 	srr_risk_list_free(l);
-	ck_assert_int_eq(count_rows(reg, "risk_action"), 1);
+	ck_assert_int_eq(test_count_rows(reg, "risk_action"), 1);
 	plan.n_actions = 0;
 	treat_ok(reg, id, &plan);
-	ck_assert_int_eq(count_rows(reg, "risk_action"), 0);
+	ck_assert_int_eq(test_count_rows(reg, "risk_action"), 0);
 	done_refused(reg, id, 1, NULL, SRR_E_NOTFOUND, "has no action 1");
 	srr_register_free(reg);
 }
@@ -769,7 +738,7 @@ START_TEST(risk_close_and_list)
 	treat_refused(reg, a1, &plan, SRR_E_STATE, "closed");
 	struct snapshot before = snap(reg);
 	ck_assert_int_eq(srr_risk_close(reg, a1), SRR_E_STATE);
-	assert_errmsg_has(reg, "already closed");
+	test_assert_errmsg_has(reg, "already closed");
 	ck_assert_int_eq(srr_risk_close(reg, 99), SRR_E_NOTFOUND);
 	assert_unchanged(reg, &before);
 
@@ -873,12 +842,12 @@ START_TEST(risk_policy_cannot_strand_open_risks)
 		 "version: 1\nname: narrow\nreview:\n"
 		 "  cadence_months: {critical: 3, high: 6, medium: 12, low: 12}\nrisk:\n%s\n",
 		 three_by_five);
-	write_file(test_path("narrow.yaml"), text);
+	test_write_file(test_path("narrow.yaml"), text);
 
 	/* An open risk with likelihood 5 would be off a 3 x 5 matrix. */
 	struct snapshot before = snap(reg);
 	ck_assert_int_eq(srr_policy_set(reg, test_path("narrow.yaml"), NULL), SRR_E_INPUT);
-	assert_errmsg_has(reg, "R-1");
+	test_assert_errmsg_has(reg, "R-1");
 	assert_unchanged(reg, &before);
 	struct srr_policy_list *pl;
 	ck_assert_int_eq(srr_policy_find(&pl, reg, 0), 0);
@@ -895,7 +864,7 @@ START_TEST(risk_policy_cannot_strand_open_risks)
 	ck_assert_int_eq(srr_risk_close(reg, inherent), 0);
 	before = snap(reg);
 	ck_assert_int_eq(srr_policy_set(reg, test_path("narrow.yaml"), NULL), SRR_E_INPUT);
-	assert_errmsg_has(reg, "R-2");
+	test_assert_errmsg_has(reg, "R-2");
 	assert_unchanged(reg, &before);
 
 	/* Closed risks do not hold a policy back. */
@@ -983,7 +952,7 @@ START_TEST(risk_residual_above_inherent_refused)
 					   .residual_likelihood = 3,
 					   .residual_impact = 3 };
 	ck_assert_int_eq(srr_risk_treat(reg, id, &plan), SRR_E_INPUT);
-	assert_errmsg_has(reg, "higher than the inherent risk 2 x 3");
+	test_assert_errmsg_has(reg, "higher than the inherent risk 2 x 3");
 	ck_assert_int_eq(test_log_size(reg), events);
 	/* Equal is fine: a treatment may leave the risk where it was. */
 	plan.residual_likelihood = 3;
@@ -1014,10 +983,10 @@ START_TEST(risk_review_sets_the_next_date)
 
 	/* Refused, and nothing changes. */
 	ck_assert_int_eq(srr_risk_reviewed(reg, id, "2026-01-02", NULL), SRR_E_INPUT);
-	assert_errmsg_has(reg, "future");
+	test_assert_errmsg_has(reg, "future");
 	ck_assert_int_eq(srr_risk_reviewed(reg, id, "2025-02-30", NULL), SRR_E_INPUT);
 	ck_assert_int_eq(srr_risk_reviewed(reg, id, "2025-06-01", "2025-06-01"), SRR_E_INPUT);
-	assert_errmsg_has(reg, "not after");
+	test_assert_errmsg_has(reg, "not after");
 	ck_assert_int_eq(srr_risk_reviewed(reg, 999, NULL, NULL), SRR_E_NOTFOUND);
 	ck_assert_int_eq(srr_risk_close(reg, id), 0);
 	events = test_log_size(reg);

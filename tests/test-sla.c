@@ -14,19 +14,6 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static long long
-count_rows(struct srr_register *reg, const char *table)
-{
-	char sql[128];
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-	sqlite3_stmt *st;
-	ck_assert_int_eq(sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 struct snapshot {
 	long long events, slas, measurements;
 	char *rows;
@@ -35,8 +22,8 @@ struct snapshot {
 static struct snapshot
 snap(struct srr_register *reg)
 {
-	struct snapshot s = { test_log_size(reg), count_rows(reg, "sla"),
-			      count_rows(reg, "sla_measurement"), NULL };
+	struct snapshot s = { test_log_size(reg), test_count_rows(reg, "sla"),
+			      test_count_rows(reg, "sla_measurement"), NULL };
 	sqlite3_stmt *st;
 	ck_assert_int_eq(sqlite3_prepare_v2(reg->db,
 					    "SELECT group_concat(sla_id || '|' || period || '|' ||"
@@ -60,13 +47,6 @@ assert_unchanged(struct srr_register *reg, const struct snapshot *before)
 	ck_assert_int_eq(now.measurements, before->measurements);
 	ck_assert_str_eq(now.rows, before->rows);
 	free(now.rows);
-}
-
-static void
-assert_errmsg_has(struct srr_register *reg, const char *needle)
-{
-	ck_assert_msg(strstr(srr_errmsg(reg), needle) != NULL, "error '%s' does not mention '%s'",
-		      srr_errmsg(reg), needle);
 }
 
 static void
@@ -515,7 +495,7 @@ START_TEST(sla_record_period_kind)
 		ck_assert_int_eq(srr_sla_record(reg, "acme", "C-1", "availability", not_month[i],
 						"99", &breach),
 				 SRR_E_INPUT);
-		assert_errmsg_has(reg, "month");
+		test_assert_errmsg_has(reg, "month");
 		assert_unchanged(reg, &before);
 	}
 	static const char *const not_quarter[] = { "2026-01", "2026-Q5", "2026-Q0",
@@ -524,7 +504,7 @@ START_TEST(sla_record_period_kind)
 		ck_assert_int_eq(srr_sla_record(reg, "acme", "C-1", "response_time", not_quarter[i],
 						"1", NULL),
 				 SRR_E_INPUT);
-		assert_errmsg_has(reg, "quarter");
+		test_assert_errmsg_has(reg, "quarter");
 		assert_unchanged(reg, &before);
 	}
 	ck_assert_int_eq(srr_sla_record(reg, "acme", "C-1", "availability", NULL, "99", NULL),
@@ -550,7 +530,7 @@ START_TEST(sla_record_bad_values_and_unknowns)
 		ck_assert_int_eq(
 			srr_sla_record(reg, "acme", "C-1", "availability", "2026-01", bad[i], NULL),
 			SRR_E_INPUT);
-		assert_errmsg_has(reg, "value");
+		test_assert_errmsg_has(reg, "value");
 		/* A bad correction leaves the old value. */
 		assert_unchanged(reg, &before);
 	}
@@ -559,7 +539,7 @@ START_TEST(sla_record_bad_values_and_unknowns)
 
 	ck_assert_int_eq(srr_sla_record(reg, "acme", "C-1", "latency", "2026-01", "1", NULL),
 			 SRR_E_NOTFOUND);
-	assert_errmsg_has(reg, "latency");
+	test_assert_errmsg_has(reg, "latency");
 	ck_assert_int_eq(srr_sla_record(reg, "acme", "C-2", "availability", "2026-01", "1", NULL),
 			 SRR_E_NOTFOUND);
 	ck_assert_int_eq(srr_sla_record(reg, "acme", "C-404", "availability", "2026-01", "1", NULL),
@@ -662,7 +642,7 @@ START_TEST(sla_event_failure_rolls_back)
 
 	struct srr_sla r = response_time();
 	ck_assert_int_eq(srr_sla_add(reg, &r), SRR_E_DB);
-	assert_errmsg_has(reg, "injected failure");
+	test_assert_errmsg_has(reg, "injected failure");
 	assert_unchanged(reg, &before);
 
 	/* A new period, and a correction of an old one. */

@@ -13,19 +13,6 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static long long
-count_rows(struct srr_register *reg, const char *table)
-{
-	char sql[128];
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-	sqlite3_stmt *st;
-	ck_assert_int_eq(sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 /* Everything a supplier change can touch. */
 struct snapshot {
 	long long events, suppliers, services, contacts, subs;
@@ -36,10 +23,10 @@ snap(struct srr_register *reg)
 {
 	return (struct snapshot){
 		.events = test_log_size(reg),
-		.suppliers = count_rows(reg, "supplier"),
-		.services = count_rows(reg, "supplier_service"),
-		.contacts = count_rows(reg, "supplier_contact"),
-		.subs = count_rows(reg, "subcontractor"),
+		.suppliers = test_count_rows(reg, "supplier"),
+		.services = test_count_rows(reg, "supplier_service"),
+		.contacts = test_count_rows(reg, "supplier_contact"),
+		.subs = test_count_rows(reg, "subcontractor"),
 	};
 }
 
@@ -76,13 +63,6 @@ find_ok(struct srr_register *reg, const char *key)
 	ck_assert_msg(rc == 0, "find %s: %s", key, srr_errmsg(reg));
 	ck_assert_uint_eq(srr_supplier_list_count(l), 1);
 	return l;
-}
-
-static void
-assert_errmsg_has(struct srr_register *reg, const char *needle)
-{
-	ck_assert_msg(strstr(srr_errmsg(reg), needle) != NULL, "error '%s' does not mention '%s'",
-		      srr_errmsg(reg), needle);
 }
 
 /* srr_errmsg() is "one line naming what was wrong": no control characters. */
@@ -367,7 +347,7 @@ START_TEST(supplier_find_missing)
 	add_simple(reg, "acme");
 	struct srr_supplier_list *l = NULL;
 	ck_assert_int_eq(srr_supplier_find(&l, reg, "acme-2"), SRR_E_NOTFOUND);
-	assert_errmsg_has(reg, "acme-2");
+	test_assert_errmsg_has(reg, "acme-2");
 	ck_assert_ptr_null(l);
 	ck_assert_int_eq(srr_supplier_find(&l, reg, "Acme"), SRR_E_INPUT);
 	ck_assert_int_eq(srr_supplier_find(&l, reg, ""), SRR_E_INPUT);
@@ -594,9 +574,9 @@ START_TEST(supplier_add_is_atomic)
 	s.subcontractors = unknown_sub; /* "existing" is written, then "ghost" fails */
 	s.n_subcontractors = 2;
 	ck_assert_int_eq(srr_supplier_add(reg, &s), SRR_E_NOTFOUND);
-	assert_errmsg_has(reg, "ghost");
+	test_assert_errmsg_has(reg, "ghost");
 	assert_unchanged(reg, &before);
-	ck_assert_int_eq(count_rows(reg, "supplier WHERE key = 'acme-cloud'"), 0);
+	ck_assert_int_eq(test_count_rows(reg, "supplier WHERE key = 'acme-cloud'"), 0);
 
 	/* Not in a transaction left open either: a reopen sees the same. */
 	reg = test_register_reopen(reg, test_path("register.db"));
@@ -742,7 +722,7 @@ START_TEST(supplier_update_lists)
 	s.services = svc2;
 	s.n_services = 3;
 	assert_logged(reg, "supplier.update", &s);
-	ck_assert_int_eq(count_rows(reg, "supplier_service"), 3);
+	ck_assert_int_eq(test_count_rows(reg, "supplier_service"), 3);
 
 	/* Order of services is part of the record: a reorder is a change. */
 	static const char *const svc3[] = { "HSM hosting", "Timestamping", "CRL hosting" };
@@ -757,7 +737,7 @@ START_TEST(supplier_update_lists)
 	s.contacts = c2;
 	s.n_contacts = 1;
 	assert_logged(reg, "supplier.update", &s);
-	ck_assert_int_eq(count_rows(reg, "supplier_contact"), 1);
+	ck_assert_int_eq(test_count_rows(reg, "supplier_contact"), 1);
 
 	static const char *const subs[] = { "cc", "aa" };
 	ch = (struct srr_supplier_change){ .set_subcontractors = 1,
@@ -780,7 +760,7 @@ START_TEST(supplier_update_lists)
 	s.subcontractors = subs2;
 	s.n_subcontractors = 1;
 	assert_logged(reg, "supplier.update", &s);
-	ck_assert_int_eq(count_rows(reg, "subcontractor"), 1);
+	ck_assert_int_eq(test_count_rows(reg, "subcontractor"), 1);
 
 	/* Empty lists clear. */
 	ch = (struct srr_supplier_change){ .set_services = 1,
@@ -789,9 +769,9 @@ START_TEST(supplier_update_lists)
 	update_ok(reg, "acme-cloud", &ch, 1);
 	s.n_services = s.n_contacts = s.n_subcontractors = 0;
 	assert_logged(reg, "supplier.update", &s);
-	ck_assert_int_eq(count_rows(reg, "supplier_service"), 0);
-	ck_assert_int_eq(count_rows(reg, "supplier_contact"), 0);
-	ck_assert_int_eq(count_rows(reg, "subcontractor"), 0);
+	ck_assert_int_eq(test_count_rows(reg, "supplier_service"), 0);
+	ck_assert_int_eq(test_count_rows(reg, "supplier_contact"), 0);
+	ck_assert_int_eq(test_count_rows(reg, "subcontractor"), 0);
 	ck_assert_int_eq(test_log_size(reg), n + 6);
 	srr_register_free(reg);
 }
@@ -899,7 +879,7 @@ START_TEST(supplier_update_invalid_changes_nothing)
 	int changed = -1;
 	struct srr_supplier_change ch = { .name = "X" };
 	ck_assert_int_eq(srr_supplier_update(reg, "ghost", &ch, &changed), SRR_E_NOTFOUND);
-	assert_errmsg_has(reg, "ghost");
+	test_assert_errmsg_has(reg, "ghost");
 	ck_assert_int_eq(changed, 0);
 	ck_assert_int_eq(srr_supplier_update(reg, "Bad Key", &ch, &changed), SRR_E_INPUT);
 	assert_unchanged(reg, &before);
@@ -934,14 +914,14 @@ START_TEST(supplier_subcontractor_cycles)
 	set_subs(reg, "a", to_b, 1, 0);
 	struct snapshot before = snap(reg);
 	set_subs(reg, "b", to_a, 1, SRR_E_INPUT);
-	assert_errmsg_has(reg, "cycle");
+	test_assert_errmsg_has(reg, "cycle");
 	assert_unchanged(reg, &before);
 
 	/* a -> b -> c, then c -> a. */
 	set_subs(reg, "b", to_c, 1, 0);
 	before = snap(reg);
 	set_subs(reg, "c", to_a, 1, SRR_E_INPUT);
-	assert_errmsg_has(reg, "cycle");
+	test_assert_errmsg_has(reg, "cycle");
 	assert_unchanged(reg, &before);
 	/* c -> b too (shorter loop through b). */
 	set_subs(reg, "c", to_b, 1, SRR_E_INPUT);
@@ -984,7 +964,7 @@ START_TEST(supplier_retire)
 	/* Twice is refused and changes nothing. */
 	struct snapshot before = snap(reg);
 	ck_assert_int_eq(srr_supplier_retire(reg, "acme-cloud"), SRR_E_STATE);
-	assert_errmsg_has(reg, "acme-cloud");
+	test_assert_errmsg_has(reg, "acme-cloud");
 	assert_unchanged(reg, &before);
 
 	ck_assert_int_eq(srr_supplier_retire(reg, "ghost"), SRR_E_NOTFOUND);
@@ -1005,8 +985,8 @@ START_TEST(supplier_retire)
 	ck_assert_uint_eq(adds, 1);
 	ck_assert_uint_eq(retires, 1);
 	srr_event_list_free(l);
-	ck_assert_int_eq(count_rows(reg, "supplier_service"), 2);
-	ck_assert_int_eq(count_rows(reg, "supplier_contact"), 4);
+	ck_assert_int_eq(test_count_rows(reg, "supplier_service"), 2);
+	ck_assert_int_eq(test_count_rows(reg, "supplier_contact"), 4);
 
 	/* A retired key stays taken. */
 	struct srr_supplier again = acme();
@@ -1064,7 +1044,7 @@ START_TEST(supplier_event_failure_rolls_back)
 	n.subcontractors = subs;
 	n.n_subcontractors = 1;
 	ck_assert_int_eq(srr_supplier_add(reg, &n), SRR_E_DB);
-	assert_errmsg_has(reg, "injected failure");
+	test_assert_errmsg_has(reg, "injected failure");
 	assert_unchanged(reg, &before);
 
 	int changed = -1;
