@@ -130,6 +130,8 @@ main(int argc, char **argv)
 	if (strcmp(name, "help") == 0) {
 		rc = help(&cli, argc - optind - 1, argv + optind + 1);
 	} else if (strcmp(name, "version") == 0) {
+		for (int i = optind + 1; i < argc; i++)
+			cli.json |= strcmp(argv[i], "--json") == 0;
 		rc = version(&cli);
 	} else {
 		const struct command *cmd = find(name);
