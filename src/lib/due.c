@@ -57,6 +57,7 @@ struct ctx {
 	struct facts *f;
 	size_t n;
 	struct srr_due_list *out; /* NULL when only scoring */
+	const char *only;         /* one supplier's key, or NULL for all */
 };
 
 static const char *const kind_names[] = {
@@ -169,13 +170,14 @@ load_suppliers(struct ctx *c)
 		c->reg,
 		"SELECT s.id, s.key, s.tier, s.created,"
 		" (SELECT max(date) FROM review r WHERE r.supplier_id = s.id AND r.date <= ?1)"
-		" FROM supplier s WHERE s.status = 'active'"
+		" FROM supplier s WHERE s.status = 'active' AND (?2 IS NULL OR s.key = ?2)"
 		" ORDER BY s.id");
 	if (!st)
 		return SRR_E_DB;
 	char day[DATE_LEN + 1];
 	date_format(day, c->day);
 	bind_text(st, 1, day);
+	bind_text(st, 2, c->only);
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -189,8 +191,7 @@ load_suppliers(struct ctx *c)
 		struct facts *f = &c->f[c->n];
 		memset(f, 0, sizeof(*f));
 		f->id = sqlite3_column_int64(st, 0);
-		/* Keys live as long as the list that reports them: copy to its arena
-		 * (or a scratch one when only scoring). */
+		/* Owned by the context (ctx_release); lists copy what they keep. */
 		f->key = strdup((const char *)sqlite3_column_text(st, 1));
 		if (!f->key)
 			return reg_error(c->reg, SRR_E_NOMEM, "out of memory");
@@ -413,7 +414,9 @@ static int
 risks(struct ctx *c)
 {
 	struct srr_risk_list *l;
-	int rc = srr_risk_list_new(&l, c->reg, NULL, 0);
+	if (c->n == 0)
+		return 0;
+	int rc = srr_risk_list_new(&l, c->reg, c->only, 0);
 	if (rc)
 		return rc;
 	/* Risk views carry supplier keys, not row ids: index the facts by key. */
@@ -450,11 +453,12 @@ ctx_release(struct ctx *c)
 
 static int
 assess(struct ctx *c, struct srr_register *reg, const char *as_of, unsigned within,
-       struct srr_due_list *out, struct srr_policy_list **pl)
+       const char *only, struct srr_due_list *out, struct srr_policy_list **pl)
 {
 	memset(c, 0, sizeof(*c));
 	c->reg = reg;
 	c->out = out;
+	c->only = only;
 	int rc = reg_require_open(reg);
 	if (rc)
 		return rc;
@@ -511,7 +515,7 @@ srr_due_list_new(struct srr_due_list **out, struct srr_register *reg, const char
 		return reg_error(reg, SRR_E_NOMEM, "out of memory");
 	struct ctx c;
 	struct srr_policy_list *pl = NULL;
-	int rc = assess(&c, reg, as_of, within, l, &pl);
+	int rc = assess(&c, reg, as_of, within, NULL, l, &pl);
 	srr_policy_list_free(pl);
 	ctx_release(&c);
 	if (rc) {
@@ -603,7 +607,8 @@ srr_score_list_new(struct srr_score_list **out, struct srr_register *reg, const 
 {
 	struct ctx c;
 	struct srr_policy_list *pl = NULL;
-	int rc = assess(&c, reg, as_of, 0, NULL, &pl);
+	/* One supplier's score needs only that supplier's facts. */
+	int rc = assess(&c, reg, as_of, 0, supplier, NULL, &pl);
 	struct srr_score_list *l = rc ? NULL : calloc(1, sizeof(*l));
 	if (rc == 0 && l)
 		l->items = calloc(c.n ? c.n : 1, sizeof(*l->items));
