@@ -842,8 +842,8 @@ static const struct parse_case parse_cases[] = {
 	  "line 1: unknown record type ' supplier'" },
 	{ "type case", BYTES("srr-record/1 Supplier\n" SUP_B),
 	  "line 1: unknown record type 'Supplier'" },
-	{ "unknown type", BYTES("srr-record/1 approval\n" SUP_B),
-	  "line 1: unknown record type 'approval'" },
+	{ "unknown type", BYTES("srr-record/1 invoice\n" SUP_B),
+	  "line 1: unknown record type 'invoice'" },
 	/* line syntax */
 	{ "blank line", BYTES(SUP_H "key a\n\nname A\ntier low\nstatus active\n"),
 	  "line 3: expected 'name value'" },

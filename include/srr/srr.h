@@ -20,5 +20,6 @@
 #include <srr/risk.h>
 #include <srr/due.h>
 #include <srr/token.h>
+#include <srr/approval.h>
 
 #endif

@@ -122,6 +122,17 @@ struct table *table_new(size_t ncols, const char *const *headers);
 void table_row(struct table *t, ...); /* ncols strings (NULL prints "-") */
 void table_print(struct table *t);    /* prints and frees */
 
+/* A token PIN: from --pin-file, else asked on the terminal without echo. */
+struct pin_prompt {
+	const char *pin_file; /* or NULL */
+	unsigned asked;
+	char error[320]; /* why no PIN was given, when the callback refused */
+};
+int cli_pin(void *userdata, const char *label, unsigned flags, char *pin, size_t size);
+/* Open the key at uri with pp's PIN; EXIT_OK or an error reported. */
+int cli_token_open(struct cli *cli, struct srr_token **tok, const char *uri, const char *module,
+		   struct pin_prompt *pp);
+
 /* JSON on stdout. */
 void cli_json_begin(struct cli *cli, struct json *j);
 
@@ -135,10 +146,15 @@ int cmd_review(struct cli *cli, int argc, char **argv);
 int cmd_incident(struct cli *cli, int argc, char **argv);
 int cmd_risk(struct cli *cli, int argc, char **argv);
 int cmd_due(struct cli *cli, int argc, char **argv);
+int cmd_approval(struct cli *cli, int argc, char **argv);
+int cmd_approve(struct cli *cli, int argc, char **argv);
+int cmd_verify(struct cli *cli, int argc, char **argv);
 
 extern const struct command init_command;
 extern const struct command log_command;
 extern const struct command due_command;
+extern const struct command approve_command;
+extern const struct command verify_command;
 extern const struct command supplier_commands[];
 extern const size_t n_supplier_commands;
 extern const struct command contract_commands[];

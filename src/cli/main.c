@@ -17,6 +17,9 @@ static const struct command commands[] = {
 	{ "review", cmd_review, "Record and list supplier reviews", NULL },
 	{ "incident", cmd_incident, "Record and list supplier incidents", NULL },
 	{ "risk", cmd_risk, "Risks per supplier and their treatment", NULL },
+	{ "approval", cmd_approval, "Ask for, list, show, export and reject approvals", NULL },
+	{ "approve", cmd_approve, "Sign an approval with a key on a PKCS#11 token", NULL },
+	{ "verify", cmd_verify, "Re-verify every signed approval", NULL },
 	{ "due", cmd_due, "What is overdue and what is due soon", NULL },
 	{ "log", cmd_log, "List the events of the audit log", NULL },
 };

@@ -24,7 +24,7 @@ log_serialize(struct srr_register *reg, const struct srr_record *rec, char **out
 	return 0;
 }
 
-static int
+int
 sha256_hex(struct srr_register *reg, const void *data, size_t len, char hex[65])
 {
 	unsigned char md[32];

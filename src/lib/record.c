@@ -202,11 +202,77 @@ static const struct field_spec policy_fields[] = {
 	{ "rule-quorum", V_UINT, ONE },
 };
 
+/* What a risk acceptance approval signs: the risk as accepted. Levels are
+ * not in it (they follow the policy); the action list is the treatment
+ * plan's. */
+static const struct field_spec acceptance_fields[] = {
+	{ "risk", V_UINT, ONE },
+	{ "supplier", V_KEY, ONE },
+	{ "title", V_LINE, ONE },
+	{ "description", V_TEXT, OPT },
+	{ "likelihood", V_UINT, ONE },
+	{ "impact", V_UINT, ONE },
+	{ "residual-likelihood", V_UINT, ONE },
+	{ "residual-impact", V_UINT, ONE },
+	{ "justification", V_TEXT, ONE },
+	{ "accept-until", V_DATE, ONE },
+};
+
+/* What a treatment plan approval signs: the decision and its actions,
+ * without their progress (marking an action done does not change the
+ * plan). */
+static const struct field_spec treatment_plan_fields[] = {
+	{ "risk", V_UINT, ONE },
+	{ "supplier", V_KEY, ONE },
+	{ "title", V_LINE, ONE },
+	{ "description", V_TEXT, OPT },
+	{ "likelihood", V_UINT, ONE },
+	{ "impact", V_UINT, ONE },
+	{ "treatment", V_ENUM, ONE, treatments },
+	{ "residual-likelihood", V_UINT, ONE },
+	{ "residual-impact", V_UINT, ONE },
+	{ "justification", V_TEXT, OPT },
+	{ "accept-until", V_DATE, OPT },
+	{ "action", V_LINE, MANY, NULL, 3 },
+	{ "action-owner", V_LINE, OPT },
+	{ "action-due", V_DATE, OPT },
+};
+
+/* An approval request and the signatures on it (the state its events log). */
+static const struct field_spec approval_fields[] = {
+	{ "id", V_UINT, ONE },
+	{ "subject", V_ENUM, ONE, subjects },
+	{ "target", V_ENTITY, ONE },
+	{ "record-sha256", V_SHA256, ONE },
+	{ "requester", V_LINE, ONE },
+	{ "requested", V_TIME, ONE },
+	{ "signature", V_SHA256, MANY, NULL, 3 }, /* of the .p7s */
+	{ "signer", V_SHA256, ONE },		  /* the certificate's SHA-256 */
+	{ "signed", V_TIME, ONE },
+	{ "rejected-by", V_LINE, OPT },
+	{ "rejected", V_TIME, OPT },
+	{ "reason", V_TEXT, OPT },
+	{ "rejection-signature", V_SHA256, OPT },
+	{ "rejection-signer", V_SHA256, OPT },
+};
+
+/* What a signed refusal signs. */
+static const struct field_spec rejection_fields[] = {
+	{ "approval", V_UINT, ONE },
+	{ "target", V_ENTITY, ONE },
+	{ "record-sha256", V_SHA256, ONE },
+	{ "reason", V_TEXT, ONE },
+};
+
 #define TYPE(name, f)                                                                              \
 	{                                                                                          \
 		name, f, ARRAY_LEN(f)                                                              \
 	}
 static const struct type_spec types[] = {
+	TYPE("acceptance", acceptance_fields),
+	TYPE("approval", approval_fields),
+	TYPE("rejection", rejection_fields),
+	TYPE("treatment-plan", treatment_plan_fields),
 	TYPE("contract", contract_fields), TYPE("event", event_fields),
 	TYPE("incident", incident_fields), TYPE("measurement", measurement_fields),
 	TYPE("policy", policy_fields),	   TYPE("register", register_fields),

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "libsrr-private.h"
+#include "review-private.h"
 #include "list-private.h"
 #include "log-private.h"
 #include "srr/review.h"
@@ -106,6 +107,49 @@ check_review(struct srr_register *reg, const struct srr_review *r)
 	return 0;
 }
 
+int
+review_record(struct srr_register *reg, int64_t id, struct srr_record **out)
+{
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT s.key, r.date, r.outcome, r.reviewer, r.findings"
+			      " FROM review r JOIN supplier s ON s.id = r.supplier_id WHERE r.id = ?1");
+	if (!st)
+		return SRR_E_DB;
+	sqlite3_bind_int64(st, 1, id);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_DONE)
+		return reg_error(reg, SRR_E_NOTFOUND, "no review %lld", (long long)id);
+	if (s != SQLITE_ROW)
+		return reg_db_error(reg, "reading a review");
+	struct srr_record *rec;
+	if (srr_record_new(&rec, "review"))
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	srr_record_add_int(rec, "id", id);
+	for (int i = 0; i < 5; i++) {
+		static const char *const names[] = { "supplier", "date", "outcome", "reviewer",
+						     "findings" };
+		srr_record_add(rec, names[i], (const char *)sqlite3_column_text(st, i));
+	}
+	_cleanup_stmt_ sqlite3_stmt *ev = reg_stmt(
+		reg, "SELECT path, sha256, size FROM review_evidence WHERE review_id = ?1 ORDER BY pos");
+	if (!ev) {
+		srr_record_free(rec);
+		return SRR_E_DB;
+	}
+	sqlite3_bind_int64(ev, 1, id);
+	while ((s = sqlite3_step(ev)) == SQLITE_ROW) {
+		srr_record_add(rec, "evidence", (const char *)sqlite3_column_text(ev, 0));
+		srr_record_add(rec, "evidence-sha256", (const char *)sqlite3_column_text(ev, 1));
+		srr_record_add_int(rec, "evidence-size", sqlite3_column_int64(ev, 2));
+	}
+	if (s != SQLITE_DONE) {
+		srr_record_free(rec);
+		return reg_db_error(reg, "reading review evidence");
+	}
+	*out = rec;
+	return 0;
+}
+
 static int
 do_record(struct srr_register *reg, const struct srr_review *r, int64_t *id)
 {
@@ -162,25 +206,12 @@ do_record(struct srr_register *reg, const struct srr_review *r, int64_t *id)
 			rc = reg_db_error(reg, "recording review evidence");
 	}
 	if (rc == 0) {
-		struct srr_record *rec;
-		if (srr_record_new(&rec, "review")) {
-			free(ev);
-			return reg_error(reg, SRR_E_NOMEM, "out of memory");
-		}
-		srr_record_add_int(rec, "id", *id);
-		srr_record_add(rec, "supplier", r->supplier);
-		srr_record_add(rec, "date", r->date);
-		srr_record_add(rec, "outcome", srr_outcome_name(r->outcome));
-		srr_record_add(rec, "reviewer", reg_actor(reg));
-		srr_record_add(rec, "findings", r->findings);
-		for (size_t i = 0; i < r->n_evidence; i++) {
-			srr_record_add(rec, "evidence", ev[i].path);
-			srr_record_add(rec, "evidence-sha256", ev[i].sha256);
-			srr_record_add_int(rec, "evidence-size", ev[i].size);
-		}
+		struct srr_record *rec = NULL;
+		rc = review_record(reg, *id, &rec);
 		char entity[48];
 		snprintf(entity, sizeof(entity), "review/%lld", (long long)*id);
-		rc = log_append(reg, "review.record", entity, rec);
+		if (rc == 0)
+			rc = log_append(reg, "review.record", entity, rec);
 		srr_record_free(rec);
 	}
 	free(ev);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "approval-private.h"
 #include "libsrr-private.h"
 #include "list-private.h"
 #include "log-private.h"
@@ -649,6 +650,26 @@ derive(struct srr_risk *r, struct arena *a, const struct srr_policy *p, int64_t 
 	return 0;
 }
 
+/* An acceptance above tolerance counts once management signed exactly it. */
+static int
+signed_off(struct srr_register *reg, struct srr_risk *r)
+{
+	if (r->acceptance != SRR_ACCEPTANCE_PENDING)
+		return 0;
+	_cleanup_free_ char *bytes = NULL;
+	size_t len;
+	char why[160], entity[48];
+	int rc = approval_risk_bytes(reg, SRR_SUBJECT_RISK, r, &bytes, &len, why, sizeof(why));
+	if (rc)
+		return rc < 0 ? rc : 0;
+	snprintf(entity, sizeof(entity), "risk/%lld", (long long)r->id);
+	bool approved;
+	rc = approval_bytes_approved(reg, SRR_SUBJECT_RISK, entity, bytes, len, &approved);
+	if (rc == 0 && approved)
+		r->acceptance = SRR_ACCEPTANCE_ACCEPTED;
+	return rc;
+}
+
 static int
 load_rows(struct srr_register *reg, struct srr_risk_list *l, sqlite3_stmt *st)
 {
@@ -689,6 +710,11 @@ load_rows(struct srr_register *reg, struct srr_risk_list *l, sqlite3_stmt *st)
 		if (derive(r, a, p, today)) {
 			rc = SQLITE_ROW; /* reported as out of memory below */
 			break;
+		}
+		rc = signed_off(reg, r);
+		if (rc) {
+			srr_policy_list_free(pl);
+			return rc;
 		}
 		l->n++;
 	}

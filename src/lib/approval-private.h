@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SRR_APPROVAL_PRIVATE_H
+#define SRR_APPROVAL_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "register-private.h"
+#include "srr/approval.h"
+#include "srr/policy.h"
+#include "srr/risk.h"
+
+/* "the acceptance of risk R-3", "review 7", ... for messages. */
+void approval_describe(char *buf, size_t size, enum srr_subject subject, const char *target);
+
+/* The bytes a risk or treatment approval of r signs: 0; 1 with why when
+ * r has no such decision (not accepted, not treated); or an error. */
+int approval_risk_bytes(struct srr_register *reg, enum srr_subject subject,
+			const struct srr_risk *r, char **bytes, size_t *len, char *why,
+			size_t size);
+
+/* Has a request for exactly these bytes of target its quorum under the
+ * policy in force (signatures as stored, not re-verified)? */
+int approval_bytes_approved(struct srr_register *reg, enum srr_subject subject,
+			    const char *target, const char *bytes, size_t len, bool *approved);
+
+/* The first rule of p for subject (at residual level, for risks), or NULL. */
+const struct srr_rule *approval_rule(const struct srr_policy *p, enum srr_subject subject,
+				     const char *level);
+
+/* The approver of policy p holding this certificate (by its SHA-256 or
+ * its key's), or NULL. */
+const struct srr_approver *approval_find_approver(const struct srr_policy *p, const char *cert,
+						  const char *spki);
+
+/* NULL when a signature by this certificate counts toward rule on a
+ * request by requester; else why not (in why), *check naming the rule
+ * ("approver", "requester", "role"). *who: the approver, or NULL. */
+const char *approval_signer_rule(const struct srr_policy *p, const struct srr_rule *rule,
+				 const char *requester, const char *cert, const char *spki,
+				 const struct srr_approver **who, const char **check, char *why,
+				 size_t size);
+
+/* The approval's own canonical record, as its events log it. */
+int approval_record(struct srr_register *reg, int64_t id, char **bytes, size_t *len);
+
+/* The bytes a signed refusal of a signs. */
+int approval_rejection_bytes(struct srr_register *reg, const struct srr_approval *a,
+			     const char *reason, char **bytes, size_t *len);
+
+#endif

@@ -1,0 +1,577 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * srr verify: every approval re-checked without trusting what the
+ * register says about it.
+ *
+ * The signature checks (parse the CMS, compare its certificate, verify
+ * over the frozen bytes) are independent and run on worker threads; each
+ * distinct signer certificate is checked once (usage, chain); what is left
+ * per signature is comparing times and applying the policy's rules.
+ */
+#include <gnutls/gnutls.h>
+#include <gnutls/pkcs7.h>
+#include <gnutls/x509.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "approval-private.h"
+#include "cert-private.h"
+#include "libsrr-private.h"
+#include "log-private.h"
+#include "policy-private.h"
+#include "srr/approval.h"
+
+#define MAX_THREADS 8
+#define WHY_MAX	    320
+
+/* A distinct signer certificate and what was found about it. */
+struct vcert {
+	struct cert c; /* DER, hashes, subject */
+	gnutls_x509_crt_t crt;
+	const char *check; /* NULL: usage and chain are fine */
+	char why[WHY_MAX];
+};
+
+/* One signature to check. */
+struct job {
+	const struct srr_approval *a;
+	size_t index; /* 1-based signature, 0 for a signed refusal */
+	const char *data;
+	size_t data_len;
+	const unsigned char *p7s;
+	size_t p7s_len;
+	struct vcert *vc; /* NULL: the certificate is not in the register (set once
+			     every certificate is loaded: the array moves while it grows) */
+	long cert;	  /* index into vctx.certs, or -1 */
+	/* results */
+	const char *check; /* NULL: the signature is good */
+	char why[WHY_MAX];
+	time_t signed_at;
+};
+
+struct vctx {
+	struct srr_register *reg;
+	const struct srr_policy *p;
+	gnutls_x509_trust_list_t tl;
+	struct vcert *certs;
+	size_t n_certs;
+	struct job *jobs;
+	size_t n_jobs;
+	srr_finding_fn fn;
+	void *userdata;
+	struct srr_verify_result *res;
+};
+
+__attribute__((format(printf, 3, 4))) static void
+fail(struct job *j, const char *check, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(j->why, sizeof(j->why), fmt, ap);
+	va_end(ap);
+	j->check = check;
+}
+
+/* Parse one CMS, check it carries the recorded certificate, and verify it
+ * over the frozen bytes. Thread-safe: touches only j and its own crt. */
+static void
+check_signature(struct job *j, gnutls_x509_crt_t crt)
+{
+	gnutls_pkcs7_t p7 = NULL;
+	gnutls_datum_t d = { (unsigned char *)j->p7s, (unsigned)j->p7s_len };
+	gnutls_datum_t data = { (unsigned char *)j->data, (unsigned)j->data_len };
+	gnutls_datum_t der = { NULL, 0 };
+	gnutls_pkcs7_signature_info_st info;
+	bool have_info = false;
+	j->signed_at = (time_t)-1;
+	int err = gnutls_pkcs7_init(&p7);
+	if (err >= 0)
+		err = gnutls_pkcs7_import(p7, &d, GNUTLS_X509_FMT_DER);
+	if (err < 0) {
+		fail(j, "signature", "not a CMS SignedData: %s", gnutls_strerror(err));
+		goto out;
+	}
+	int n = gnutls_pkcs7_get_signature_count(p7);
+	if (n != 1) {
+		fail(j, "signature", "holds %d signatures, not one", n);
+		goto out;
+	}
+	if (gnutls_pkcs7_get_crt_raw2(p7, 0, &der) < 0 || der.size != j->vc->c.der_len ||
+	    memcmp(der.data, j->vc->c.der, der.size) != 0) {
+		fail(j, "certificate", "the certificate in the signature is not the recorded signer's");
+		goto out;
+	}
+	err = gnutls_pkcs7_get_signature_info(p7, 0, &info);
+	if (err < 0) {
+		fail(j, "signature", "signer information unreadable: %s", gnutls_strerror(err));
+		goto out;
+	}
+	have_info = true;
+	j->signed_at = info.signing_time;
+	if (j->signed_at == (time_t)-1) {
+		fail(j, "signature", "carries no signing time");
+		goto out;
+	}
+	if (gnutls_sign_get_hash_algorithm(info.algo) != GNUTLS_DIG_SHA256) {
+		fail(j, "signature", "is not made with SHA-256 (%s)",
+		     gnutls_sign_get_name(info.algo) ? gnutls_sign_get_name(info.algo) : "unknown");
+		goto out;
+	}
+	err = gnutls_pkcs7_verify_direct(p7, crt, 0, &data, 0);
+	if (err < 0)
+		fail(j, "signature", "does not verify over the approved record: %s",
+		     gnutls_strerror(err));
+out:
+	if (have_info)
+		gnutls_pkcs7_signature_info_deinit(&info);
+	gnutls_free(der.data);
+	if (p7)
+		gnutls_pkcs7_deinit(p7);
+}
+
+struct worker {
+	struct vctx *v;
+	size_t from, to;
+};
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	struct vctx *v = w->v;
+	/* Each thread parses its own copies of the certificates: GnuTLS
+	 * objects are not to be shared between threads. */
+	gnutls_x509_crt_t *crts = calloc(v->n_certs ? v->n_certs : 1, sizeof(*crts));
+	for (size_t i = w->from; i < w->to; i++) {
+		struct job *j = &v->jobs[i];
+		if (!j->vc)
+			continue; /* reported by the caller */
+		size_t k = (size_t)(j->vc - v->certs);
+		if (crts && !crts[k]) {
+			gnutls_datum_t d = { j->vc->c.der, (unsigned)j->vc->c.der_len };
+			if (gnutls_x509_crt_init(&crts[k]) >= 0 &&
+			    gnutls_x509_crt_import(crts[k], &d, GNUTLS_X509_FMT_DER) < 0) {
+				gnutls_x509_crt_deinit(crts[k]);
+				crts[k] = NULL;
+			}
+		}
+		if (!crts || !crts[k])
+			fail(j, "certificate", "the signer certificate cannot be read");
+		else
+			check_signature(j, crts[k]);
+	}
+	for (size_t k = 0; crts && k < v->n_certs; k++)
+		if (crts[k])
+			gnutls_x509_crt_deinit(crts[k]);
+	free(crts);
+	return NULL;
+}
+
+static unsigned
+thread_count(const struct srr_verify_options *o, size_t jobs)
+{
+	long n = o && o->threads ? (long)o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > MAX_THREADS)
+		n = MAX_THREADS;
+	/* Below a few dozen signatures a thread costs more than it saves. */
+	if (jobs < 32)
+		n = 1;
+	return (unsigned)n;
+}
+
+static int
+run_jobs(struct vctx *v, unsigned threads)
+{
+	struct worker w[MAX_THREADS];
+	pthread_t t[MAX_THREADS];
+	size_t per = (v->n_jobs + threads - 1) / threads;
+	unsigned started = 0;
+	for (unsigned i = 0; i < threads; i++) {
+		w[i] = (struct worker){ v, i * per, (i + 1) * per };
+		if (w[i].from > v->n_jobs)
+			w[i].from = v->n_jobs;
+		if (w[i].to > v->n_jobs)
+			w[i].to = v->n_jobs;
+		/* The last slice runs here; the others on threads (or here too
+		 * if a thread cannot be had). */
+		if (i + 1 < threads && pthread_create(&t[i], NULL, work, &w[i]) == 0)
+			started |= 1u << i;
+		else if (i + 1 < threads)
+			work(&w[i]);
+	}
+	work(&w[threads - 1]);
+	for (unsigned i = 0; i + 1 < threads; i++)
+		if (started & (1u << i))
+			pthread_join(t[i], NULL);
+	return 0;
+}
+
+/* The distinct certificate sha256, loaded once. */
+static int
+find_cert(struct vctx *v, const char *sha256, long *out)
+{
+	*out = -1;
+	if (!sha256)
+		return 0;
+	for (size_t i = 0; i < v->n_certs; i++)
+		if (strcmp(v->certs[i].c.sha256, sha256) == 0) {
+			*out = (long)i;
+			return 0;
+		}
+	struct cert_list cl = { 0 };
+	const char *const one[] = { sha256 };
+	int rc = cert_fetch(v->reg, &cl, one, 1);
+	if (rc == SRR_E_FORMAT) {
+		cert_list_release(&cl);
+		return 0; /* missing: reported per signature */
+	}
+	if (rc) {
+		cert_list_release(&cl);
+		return rc;
+	}
+	struct vcert *nv = realloc(v->certs, (v->n_certs + 1) * sizeof(*nv));
+	if (!nv) {
+		cert_list_release(&cl);
+		return reg_error(v->reg, SRR_E_NOMEM, "out of memory");
+	}
+	v->certs = nv;
+	struct vcert *vc = &nv[v->n_certs++];
+	memset(vc, 0, sizeof(*vc));
+	vc->c = cl.v[0];
+	free(cl.v);
+	/* Usage and chain: once per certificate, not per signature. */
+	gnutls_datum_t d = { vc->c.der, (unsigned)vc->c.der_len };
+	if (gnutls_x509_crt_init(&vc->crt) < 0 ||
+	    gnutls_x509_crt_import(vc->crt, &d, GNUTLS_X509_FMT_DER) < 0) {
+		vc->check = "certificate";
+		snprintf(vc->why, sizeof(vc->why), "the signer certificate cannot be read");
+	} else if (!cert_check_usage(vc->crt, &vc->check, vc->why, sizeof(vc->why)) &&
+		   cert_check_chain(v->tl, vc->crt, &vc->check, vc->why, sizeof(vc->why))) {
+		/* vc->check set */
+	}
+	*out = (long)(v->n_certs - 1);
+	return 0;
+}
+
+static void
+release_certs(struct vctx *v)
+{
+	for (size_t i = 0; i < v->n_certs; i++) {
+		if (v->certs[i].crt)
+			gnutls_x509_crt_deinit(v->certs[i].crt);
+		free(v->certs[i].c.der);
+		free(v->certs[i].c.subject);
+	}
+	free(v->certs);
+}
+
+__attribute__((format(printf, 6, 7))) static void
+report(struct vctx *v, const struct srr_approval *a, size_t sig, const char *signer,
+       const char *check, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	bool failure = strcmp(check, "pending") != 0;
+	if (failure)
+		v->res->failures++;
+	if (v->fn) {
+		struct srr_finding f = { a->id, sig, signer, check, msg, failure };
+		v->fn(v->userdata, &f);
+	}
+}
+
+static void
+utc(char buf[21], time_t t)
+{
+	struct tm tm;
+	if (t == (time_t)-1 || !gmtime_r(&t, &tm))
+		snprintf(buf, 21, "?");
+	else
+		strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The crypto of job j is done: certificate, time and the policy's rules.
+ * Returns the approver it counts as, or NULL. */
+static const struct srr_approver *
+judge(struct vctx *v, struct job *j, const struct srr_rule *rule, const char *recorded_time)
+{
+	const struct srr_approval *a = j->a;
+	const char *signer = j->vc ? j->vc->c.subject : "?";
+	const struct srr_approver *who =
+		j->vc ? approval_find_approver(v->p, j->vc->c.sha256, j->vc->c.spki_sha256) : NULL;
+	if (who)
+		signer = who->name;
+	const char *check = j->check;
+	const char *why = j->why;
+	char buf[WHY_MAX], t[21];
+	if (!j->vc) {
+		check = "certificate";
+		why = "the signer certificate is missing from the register";
+	}
+	if (!check && j->vc->check) {
+		check = j->vc->check;
+		why = j->vc->why;
+	}
+	if (!check && cert_check_validity(v->tl, j->vc->crt, j->signed_at, &check, buf, sizeof(buf)))
+		why = buf;
+	utc(t, j->signed_at);
+	if (!check && strcmp(t, recorded_time) != 0) {
+		check = "signature";
+		snprintf(buf, sizeof(buf), "signed at %s, but the register says %s", t,
+			 recorded_time);
+		why = buf;
+	}
+	if (!check && j->index == 0 && !who) {
+		check = "approver";
+		snprintf(buf, sizeof(buf), "the signer is not an approver in policy version %u",
+			 v->p->version);
+		why = buf;
+	}
+	if (!check && j->index > 0 &&
+	    approval_signer_rule(v->p, rule, a->requester, j->vc->c.sha256, j->vc->c.spki_sha256,
+				 &who, &check, buf, sizeof(buf)))
+		why = buf;
+	if (check) {
+		report(v, a, j->index, signer, j->index ? check : "rejection", "%s%s%s",
+		       j->index ? "" : check, j->index ? "" : ": ", why);
+		return NULL;
+	}
+	return who;
+}
+
+/* Was a later request made for the same subject? Then a stale one is
+ * history, not a problem. */
+static bool
+superseded(const struct srr_approval_list *l, size_t i)
+{
+	const struct srr_approval *a = srr_approval_list_get(l, i);
+	for (size_t k = i + 1; k < srr_approval_list_count(l); k++) {
+		const struct srr_approval *b = srr_approval_list_get(l, k);
+		if (b->subject == a->subject && strcmp(b->target, a->target) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The request's own bytes: its hash, and its last event. */
+static int
+check_request(struct vctx *v, const struct srr_approval *a)
+{
+	char hex[65];
+	int rc = sha256_hex(v->reg, a->record, a->record_len, hex);
+	if (rc)
+		return rc;
+	if (strcmp(hex, a->record_sha256) != 0)
+		report(v, a, 0, NULL, "record",
+		       "the approved record's SHA-256 is %s, the request says %s", hex,
+		       a->record_sha256);
+	_cleanup_free_ char *now = NULL;
+	size_t len;
+	rc = approval_record(v->reg, a->id, &now, &len);
+	if (rc)
+		return rc;
+	char entity[48];
+	snprintf(entity, sizeof(entity), "approval/%lld", (long long)a->id);
+	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+		v->reg, "SELECT seq, record FROM event WHERE entity = ?1 ORDER BY seq DESC LIMIT 1");
+	if (!st)
+		return SRR_E_DB;
+	bind_text(st, 1, entity);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_DONE)
+		report(v, a, 0, NULL, "record", "no event in the log records this request");
+	else if (s != SQLITE_ROW)
+		return reg_db_error(v->reg, "reading the event log");
+	else if ((size_t)sqlite3_column_bytes(st, 1) != len ||
+		 memcmp(sqlite3_column_blob(st, 1), now, len) != 0)
+		report(v, a, 0, NULL, "record",
+		       "the request and its signatures differ from what event %lld logged",
+		       (long long)sqlite3_column_int64(st, 0));
+	return 0;
+}
+
+static int
+check_rejection_bytes(struct vctx *v, const struct srr_approval *a)
+{
+	_cleanup_free_ char *bytes = NULL;
+	size_t len;
+	int rc = approval_rejection_bytes(v->reg, a, a->reason, &bytes, &len);
+	if (rc)
+		return rc;
+	if (len != a->rejection_len || memcmp(bytes, a->rejection, len) != 0)
+		report(v, a, 0, NULL, "rejection",
+		       "the signed refusal does not match the recorded reason");
+	return 0;
+}
+
+/* Queue every signature; collect the distinct certificates. */
+static int
+plan(struct vctx *v, const struct srr_approval_list *l)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < srr_approval_list_count(l); i++) {
+		const struct srr_approval *a = srr_approval_list_get(l, i);
+		n += a->n_signatures + (a->rejection_p7s ? 1 : 0);
+	}
+	v->jobs = calloc(n ? n : 1, sizeof(*v->jobs));
+	if (!v->jobs)
+		return reg_error(v->reg, SRR_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < srr_approval_list_count(l); i++) {
+		const struct srr_approval *a = srr_approval_list_get(l, i);
+		for (size_t k = 0; k <= a->n_signatures; k++) {
+			struct job *j = &v->jobs[v->n_jobs];
+			const char *cert;
+			j->a = a;
+			if (k < a->n_signatures) {
+				j->index = k + 1;
+				j->data = a->record;
+				j->data_len = a->record_len;
+				j->p7s = a->signatures[k].p7s;
+				j->p7s_len = a->signatures[k].p7s_len;
+				cert = a->signatures[k].cert_sha256;
+			} else if (a->rejection_p7s) {
+				j->index = 0;
+				j->data = a->rejection ? a->rejection : "";
+				j->data_len = a->rejection_len;
+				j->p7s = a->rejection_p7s;
+				j->p7s_len = a->rejection_p7s_len;
+				cert = a->rejection_cert;
+			} else {
+				break;
+			}
+			int rc = find_cert(v, cert, &j->cert);
+			if (rc)
+				return rc;
+			v->n_jobs++;
+		}
+	}
+	for (size_t i = 0; i < v->n_jobs; i++)
+		v->jobs[i].vc = v->jobs[i].cert >= 0 ? &v->certs[v->jobs[i].cert] : NULL;
+	return 0;
+}
+
+static int
+judge_all(struct vctx *v, const struct srr_approval_list *l)
+{
+	size_t next = 0;
+	for (size_t i = 0; i < srr_approval_list_count(l); i++) {
+		const struct srr_approval *a = srr_approval_list_get(l, i);
+		struct srr_verify_result *r = v->res;
+		r->approvals++;
+		r->signatures += a->n_signatures;
+		int rc = check_request(v, a);
+		if (rc == 0 && a->rejection_p7s)
+			rc = check_rejection_bytes(v, a);
+		if (rc)
+			return rc;
+		/* The rule comes from the policy in force, as the read path's. */
+		const struct srr_rule *rule = approval_rule(v->p, a->subject, a->level);
+		const struct srr_approver *counted[64];
+		unsigned have = 0;
+		for (size_t k = 0; k < a->n_signatures; k++) {
+			struct job *j = &v->jobs[next++];
+			const struct srr_approver *who = judge(v, j, rule, a->signatures[k].signed_at);
+			if (!who)
+				continue;
+			bool dup = false;
+			for (unsigned m = 0; m < have; m++)
+				dup = dup || counted[m] == who;
+			if (dup)
+				report(v, a, j->index, who->name, "duplicate",
+				       "%s has signed already: counted once", who->name);
+			else if (have < 64)
+				counted[have++] = who;
+		}
+		if (a->rejection_p7s)
+			judge(v, &v->jobs[next++], rule, a->rejected);
+
+		switch (a->status) {
+		case SRR_APPROVAL_REJECTED:
+			r->rejected++;
+			break;
+		case SRR_APPROVAL_STALE:
+			r->stale++;
+			if (!superseded(l, i))
+				report(v, a, 0, NULL, "stale", "%s: the approval no longer counts",
+				       a->stale_because);
+			break;
+		case SRR_APPROVAL_APPROVED:
+			r->approved++;
+			if (have < a->quorum)
+				report(v, a, 0, NULL, "quorum",
+				       "shown as approved, but only %u of the %u signatures it "
+				       "needs verify",
+				       have, a->quorum);
+			break;
+		default:
+			r->pending++;
+			if (!a->quorum)
+				report(v, a, 0, NULL, "quorum",
+				       "no approval rule of policy version %u covers it",
+				       v->p->version);
+			else
+				report(v, a, 0, NULL, "pending", "%u of %u signatures so far",
+				       a->have, a->quorum);
+			break;
+		}
+	}
+	return 0;
+}
+
+SRR_EXPORT int
+srr_verify(struct srr_register *reg, const struct srr_verify_options *options,
+	   srr_finding_fn fn, void *userdata, struct srr_verify_result *result)
+{
+	struct srr_verify_result dummy;
+	if (!result)
+		result = &dummy;
+	memset(result, 0, sizeof(*result));
+	int rc = reg_require_open(reg);
+	if (rc)
+		return rc;
+	struct vctx v = { .reg = reg, .fn = fn, .userdata = userdata, .res = result };
+	struct srr_policy_list *pl = NULL;
+	struct srr_approval_list *l = NULL;
+	struct cert_list anchors = { 0 };
+	/* One read transaction: the register cannot change under the check. */
+	rc = reg_exec(reg, "BEGIN");
+	if (rc)
+		return rc;
+	rc = policy_current(&pl, reg);
+	if (rc == 0) {
+		v.p = srr_policy_list_get(pl, 0);
+		if (options && options->trust_file)
+			rc = cert_load_file(reg, &anchors, options->trust_file, "trust anchors");
+		else
+			rc = cert_fetch(reg, &anchors, v.p->anchors, v.p->n_anchors);
+	}
+	if (rc == 0 && cert_trust_new(&v.tl, &anchors))
+		rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
+	if (rc == 0)
+		rc = srr_approval_list_new(&l, reg);
+	if (rc == 0)
+		rc = plan(&v, l);
+	if (rc == 0)
+		rc = run_jobs(&v, thread_count(options, v.n_jobs));
+	if (rc == 0)
+		rc = judge_all(&v, l);
+	reg_exec(reg, "COMMIT");
+	free(v.jobs);
+	release_certs(&v);
+	if (v.tl)
+		gnutls_x509_trust_list_deinit(v.tl, 1);
+	cert_list_release(&anchors);
+	srr_approval_list_free(l);
+	srr_policy_list_free(pl);
+	return rc;
+}
