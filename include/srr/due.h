@@ -28,6 +28,7 @@ enum srr_due_kind {
 	SRR_DUE_ACTION,		     /**< a treatment action is due */
 	SRR_DUE_RISK_REVIEW,	     /**< a risk is due for review */
 	SRR_DUE_NOTIFICATION,	     /**< an incident notified late, or not yet */
+	SRR_DUE_APPROVAL,	     /**< an approval request awaits signatures, or is stale */
 };
 /** "review", "review-incident", ...: stable names for scripts. */
 const char *srr_due_kind_name(enum srr_due_kind kind);

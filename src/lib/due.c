@@ -17,9 +17,11 @@
 #include "libsrr-private.h"
 #include "list-private.h"
 #include "policy-private.h"
+#include "srr/approval.h"
 #include "srr/contract.h"
 #include "srr/due.h"
 #include "srr/incident.h"
+#include "srr/record.h"
 #include "srr/risk.h"
 #include "util/arena.h"
 #include "util/date.h"
@@ -58,6 +60,8 @@ struct ctx {
 	size_t n;
 	struct srr_due_list *out; /* NULL when only scoring */
 	const char *only;         /* one supplier's key, or NULL for all */
+	struct srr_approval_list *approvals; /* when listing */
+	bool *covered; /* per approval: said in an acceptance-approval item */
 };
 
 static const char *const kind_names[] = {
@@ -72,6 +76,7 @@ static const char *const kind_names[] = {
 	"action",
 	"risk-review",
 	"notification",
+	"approval",
 };
 
 static const char *const requirements[] = {
@@ -86,12 +91,13 @@ static const char *const requirements[] = {
 	"REQ-5-02",
 	"REQ-5-04",
 	"REQ-7.9.3-01",
+	"REQ-5-05",
 };
 
 SRR_EXPORT const char *
 srr_due_kind_name(enum srr_due_kind kind)
 {
-	return kind >= SRR_DUE_REVIEW && kind <= SRR_DUE_NOTIFICATION ? kind_names[kind] : NULL;
+	return kind >= SRR_DUE_REVIEW && kind <= SRR_DUE_APPROVAL ? kind_names[kind] : NULL;
 }
 
 static int
@@ -120,8 +126,10 @@ __attribute__((format(printf, 7, 8))) static int
 item(struct ctx *c, struct facts *f, enum srr_due_kind kind, const char *subject, const char *who,
      int64_t due, const char *fmt, ...)
 {
-	bool overdue =
-		due < c->day && kind != SRR_DUE_ACCEPTANCE_APPROVAL && kind != SRR_DUE_NOTIFICATION;
+	/* Waiting for a signature or a late notification has no due date to
+	 * be past: they are listed from the day they arose. */
+	bool overdue = due < c->day && kind != SRR_DUE_ACCEPTANCE_APPROVAL &&
+		       kind != SRR_DUE_NOTIFICATION && kind != SRR_DUE_APPROVAL;
 	if (overdue && is_review_kind(kind))
 		f->overdue_reviews++;
 	struct srr_due_list *l = c->out;
@@ -145,7 +153,8 @@ item(struct ctx *c, struct facts *f, enum srr_due_kind kind, const char *subject
 	it->days = (long)(due - c->day);
 	it->overdue = overdue;
 	it->requirement = requirements[kind];
-	if (!it->supplier || !it->subject || !it->what || !it->due || (who && !it->who))
+	if ((f->key && !it->supplier) || !it->subject || !it->what || !it->due ||
+	    (who && !it->who))
 		return reg_error(c->reg, SRR_E_NOMEM, "out of memory");
 	l->n++;
 	l->overdue += overdue;
@@ -368,6 +377,78 @@ contracts(struct ctx *c)
 	return 0;
 }
 
+/* Was a later request made for the same subject? */
+static bool
+superseded(const struct srr_approval_list *l, size_t i)
+{
+	const struct srr_approval *a = srr_approval_list_get(l, i);
+	for (size_t k = i + 1; k < srr_approval_list_count(l); k++) {
+		const struct srr_approval *b = srr_approval_list_get(l, k);
+		if (b->subject == a->subject && strcmp(b->target, a->target) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Where the acceptance of risk entity stands in its latest request. */
+static void
+approval_state(struct ctx *c, const char *entity, char *buf, size_t size)
+{
+	snprintf(buf, size, "no approval requested yet");
+	size_t n = c->approvals ? srr_approval_list_count(c->approvals) : 0;
+	for (size_t i = n; i-- > 0;) {
+		const struct srr_approval *a = srr_approval_list_get(c->approvals, i);
+		if (a->subject != SRR_SUBJECT_RISK || strcmp(a->target, entity) != 0)
+			continue;
+		c->covered[i] = true;
+		if (a->status == SRR_APPROVAL_STALE)
+			snprintf(buf, size, "A-%lld is stale (%s): ask again", (long long)a->id,
+				 a->stale_because);
+		else if (a->status == SRR_APPROVAL_REJECTED)
+			snprintf(buf, size, "A-%lld was rejected (%s)", (long long)a->id,
+				 a->reason ? a->reason : "no reason");
+		else
+			snprintf(buf, size, "A-%lld has %u of %u signatures", (long long)a->id,
+				 a->have, a->quorum);
+		return;
+	}
+}
+
+static const char *const approval_subjects[] = { "", "acceptance", "treatment plan",
+						 "review sign-off", "policy approval" };
+
+/* Requests waiting for signatures, and stale ones nobody asked again. */
+static int
+approval_items(struct ctx *c)
+{
+	const struct srr_approval_list *l = c->approvals;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && l && i < srr_approval_list_count(l); i++) {
+		const struct srr_approval *a = srr_approval_list_get(l, i);
+		bool stale = a->status == SRR_APPROVAL_STALE;
+		if (c->covered[i] || (a->status != SRR_APPROVAL_PENDING && !stale) ||
+		    (stale && superseded(l, i)))
+			continue;
+		struct srr_record *rec = NULL;
+		if (srr_record_parse(&rec, a->record, a->record_len, NULL, 0))
+			rec = NULL;
+		const char *key = rec ? srr_record_get(rec, "supplier") : NULL;
+		struct facts none = { .key = key };
+		bool skip = c->only && (!key || strcmp(key, c->only) != 0);
+		if (!skip && stale)
+			rc = item(c, &none, SRR_DUE_APPROVAL, a->target, a->requester, c->day,
+				  "%s A-%lld is stale (%s): ask again", approval_subjects[a->subject],
+				  (long long)a->id, a->stale_because);
+		else if (!skip)
+			rc = item(c, &none, SRR_DUE_APPROVAL, a->target, "management",
+				  day_of(a->requested), "%s A-%lld awaits signatures: %u of %u",
+				  approval_subjects[a->subject], (long long)a->id, a->have,
+				  a->quorum);
+		srr_record_free(rec);
+	}
+	return rc;
+}
+
 static int
 risk_items(struct ctx *c, struct facts *f, const struct srr_risk *r)
 {
@@ -378,14 +459,16 @@ risk_items(struct ctx *c, struct facts *f, const struct srr_risk *r)
 		rc = item(c, f, SRR_DUE_ACCEPTANCE_EXPIRY, subject, r->owner,
 			  day_of(r->accept_until), "acceptance of risk R-%lld (%s) expires",
 			  (long long)r->id, r->title);
-	if (rc == 0 && r->acceptance == SRR_ACCEPTANCE_PENDING)
-		rc = item(
-			c, f, SRR_DUE_ACCEPTANCE_APPROVAL, subject, "management",
-			day_of(r->updated),
-			"acceptance of %s residual risk R-%lld (%s) is above tolerance and pending "
-			"approval",
-			r->residual_level ? r->residual_level : r->level, (long long)r->id,
-			r->title);
+	if (rc == 0 && r->acceptance == SRR_ACCEPTANCE_PENDING) {
+		char state[160];
+		approval_state(c, subject, state, sizeof(state));
+		rc = item(c, f, SRR_DUE_ACCEPTANCE_APPROVAL, subject, "management",
+			  day_of(r->updated),
+			  "acceptance of %s residual risk R-%lld (%s) is above tolerance and "
+			  "pending approval: %s",
+			  r->residual_level ? r->residual_level : r->level, (long long)r->id,
+			  r->title, state);
+	}
 	for (size_t i = 0; rc == 0 && i < r->n_actions; i++) {
 		const struct srr_action *a = &r->actions[i];
 		if (!a->due || (a->done && day_of(a->done) <= c->day))
@@ -449,6 +532,8 @@ ctx_release(struct ctx *c)
 	for (size_t i = 0; i < c->n; i++)
 		free((char *)c->f[i].key);
 	free(c->f);
+	free(c->covered);
+	srr_approval_list_free(c->approvals);
 }
 
 static int
@@ -475,6 +560,12 @@ assess(struct ctx *c, struct srr_register *reg, const char *as_of, unsigned with
 	int64_t saved = reg->today;
 	reg->today = c->day;
 	rc = load_suppliers(c);
+	if (rc == 0 && out) {
+		rc = srr_approval_list_new(&c->approvals, reg);
+		size_t n = rc == 0 ? srr_approval_list_count(c->approvals) : 0;
+		if (rc == 0 && !(c->covered = calloc(n ? n : 1, sizeof(*c->covered))))
+			rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
+	}
 	/* Incidents and breaches need last_review only; scheduled reviews
 	 * come after them so overdue counts are complete for scoring. */
 	if (rc == 0)
@@ -487,6 +578,8 @@ assess(struct ctx *c, struct srr_register *reg, const char *as_of, unsigned with
 		rc = contracts(c);
 	if (rc == 0)
 		rc = risks(c);
+	if (rc == 0)
+		rc = approval_items(c);
 	reg->today = saved;
 	return rc;
 }
