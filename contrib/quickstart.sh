@@ -3,9 +3,12 @@
 #
 #   contrib/quickstart.sh [DIR]     (default DIR: ./srr-demo, replaced if it exists)
 #
-# Installs the packages srr needs if missing (root or sudo), builds srr, and
-# fills a demo register with suppliers, subcontractors, contracts with their
-# clause checklists, SLAs and measurements, then shows what it holds.
+# Installs the packages srr needs if missing (root or sudo), builds srr,
+# makes a throwaway SoftHSM2 token with two approvers' keys, fills a demo
+# register with suppliers, subcontractors, contracts with their clause
+# checklists, SLAs, reviews and risks, has management sign a risk
+# acceptance on the token, verifies it (with srr and with plain OpenSSL),
+# and shows what the register holds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -14,7 +17,7 @@ top=$PWD
 demo=${1:-srr-demo}
 case "$demo" in /*) ;; *) demo="$top/$demo" ;; esac
 
-srr_install_missing "${SRR_BUILD_PACKAGES[@]}"
+srr_install_missing "${SRR_BUILD_PACKAGES[@]}" "${SRR_DEMO_PACKAGES[@]}"
 
 build=build-quickstart
 if [ -f "$build/build.ninja" ]; then
@@ -31,7 +34,42 @@ export SRR_DB="$demo/register.db"
 export SRR_ACTOR=procurement
 step() { printf '\n$ srr %s\n' "$*"; "$srr" "$@"; }
 
-step init
+# A demo token, made as SPEC.md's SoftHSM2 recipe (the test suite's fixture):
+# a test CA in files, approver keys and certificates on the token. Never
+# the machine's own token store: SOFTHSM2_CONF points into the demo.
+bash tests/token-fixture.sh "$demo/token" >"$demo/token.env"
+while IFS='=' read -r k v; do
+	case $k in
+	SOFTHSM2_CONF) export SOFTHSM2_CONF="$v" ;;
+	MODULE) module=$v ;;
+	PIN) printf '%s\n' "$v" >"$demo/pin" && chmod 600 "$demo/pin" ;;
+	CA) ca=$v ;;
+	CERT) alice_cert=$v ;;
+	KEY_URI) alice_key=$v ;;
+	BOB_CERT) bob_cert=$v ;;
+	BOB_URI) bob_key=$v ;;
+	esac
+done <"$demo/token.env"
+cp "$ca" "$demo/ca.pem"
+cp "$alice_cert" "$demo/alice.pem"
+cp "$bob_cert" "$demo/bob.pem"
+# The built-in policy with the demo's trust anchor and two approvers.
+sed -e 's/^trust_anchors: \[\].*/trust_anchors: [ca.pem]/' -e '/^approvers: \[\]/,$d' \
+	contrib/policy-default.yaml >"$demo/policy.yaml"
+cat >>"$demo/policy.yaml" <<'YAML'
+approvers:
+  - {name: Alice Approver, cert: alice.pem, actors: [alice], roles: [management]}
+  - {name: Bob Approver, cert: bob.pem, actors: [bob], roles: [management, board]}
+approval_rules:
+  - {subject: risk, residual: [low, medium], roles: [management], quorum: 1}
+  - {subject: risk, residual: [high], roles: [management], quorum: 2}
+  - {subject: risk, residual: [critical], roles: [board], quorum: 2}
+  - {subject: treatment, roles: [management], quorum: 1}
+  - {subject: review, roles: [management], quorum: 1}
+  - {subject: policy, roles: [board], quorum: 1}
+YAML
+
+step init --policy "$demo/policy.yaml"
 step supplier add acme-cloud --name "Acme Cloud GmbH" --tier critical --country DE \
 	--service "HSM hosting" --service "Remote signing backend" \
 	--contact "Jane Roe,jane@acme.example,security"
@@ -81,6 +119,20 @@ step risk treat R-2 --treatment accept --residual-likelihood 2 --residual-impact
 	--until 2027-06-30
 step risk list
 
+# R-2's residual risk is high: above tolerance, two managers must sign.
+step approval request risk R-2
+step --actor alice approve A-1 --key "$alice_key" --module "$module" --pin-file "$demo/pin"
+step --actor bob approve A-1 --key "$bob_key" --module "$module" --pin-file "$demo/pin"
+step approval show A-1
+step risk list
+step verify
+step approval export A-1 "$demo/approval"
+printf '\n$ openssl cms -verify ... (each signature, without srr)\n'
+for p7s in "$demo"/approval/A-1-*.p7s; do
+	openssl cms -verify -binary -inform DER -in "$p7s" -content "$demo/approval/A-1.rec" \
+		-CAfile "$demo/ca.pem" -out /dev/null
+done
+
 step supplier list --sort score
 step supplier show acme-cloud
 step contract list --gaps
@@ -91,7 +143,11 @@ step log
 cat <<MSG
 
 Done. The demo register is $SRR_DB.
-Try:  export SRR_DB=$SRR_DB
+The signed acceptance and its certificates are in $demo/approval;
+the demo token is in $demo/token (PIN in $demo/pin).
+Try:  export SRR_DB=$SRR_DB SOFTHSM2_CONF=$SOFTHSM2_CONF
+      $srr approval list
+      $srr verify --trust $demo/ca.pem
       $srr supplier show northwind-dc
       $srr --json sla list
       man $top/$build/docs/srr.1
