@@ -27,6 +27,7 @@
 #include "log-private.h"
 #include "policy-private.h"
 #include "review-private.h"
+#include "risk-private.h"
 #include "srr/approval.h"
 #include "srr/risk.h"
 #include "supplier-private.h"
@@ -185,7 +186,7 @@ subject_bytes(struct srr_register *reg, enum srr_subject subject, const char *ta
 		struct srr_risk_list *l;
 		if (!entity_id(target, "risk", &id))
 			break;
-		int rc = srr_risk_find(&l, reg, id);
+		int rc = risk_find_stored(&l, reg, id);
 		if (rc == SRR_E_NOTFOUND) {
 			snprintf(why, size, "risk R-%lld no longer exists", (long long)id);
 			return 1;

@@ -671,13 +671,13 @@ signed_off(struct srr_register *reg, struct srr_risk *r)
 }
 
 static int
-load_rows(struct srr_register *reg, struct srr_risk_list *l, sqlite3_stmt *st)
+load_rows(struct srr_register *reg, struct srr_risk_list *l, sqlite3_stmt *st, bool derived)
 {
-	struct srr_policy_list *pl;
-	int rc = policy_current(&pl, reg);
+	struct srr_policy_list *pl = NULL;
+	int rc = derived ? policy_current(&pl, reg) : 0;
 	if (rc)
 		return rc;
-	const struct srr_policy *p = srr_policy_list_get(pl, 0);
+	const struct srr_policy *p = derived ? srr_policy_list_get(pl, 0) : NULL;
 	int64_t today = reg_today(reg);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct srr_risk *r = list_push(&l->items, l->n, &l->cap, sizeof(*r));
@@ -707,11 +707,11 @@ load_rows(struct srr_register *reg, struct srr_risk_list *l, sqlite3_stmt *st)
 			srr_policy_list_free(pl);
 			return rc;
 		}
-		if (derive(r, a, p, today)) {
+		if (derived && derive(r, a, p, today)) {
 			rc = SQLITE_ROW; /* reported as out of memory below */
 			break;
 		}
-		rc = signed_off(reg, r);
+		rc = derived ? signed_off(reg, r) : 0;
 		if (rc) {
 			srr_policy_list_free(pl);
 			return rc;
@@ -733,12 +733,12 @@ load_rows(struct srr_register *reg, struct srr_risk_list *l, sqlite3_stmt *st)
 	" FROM risk r JOIN supplier s ON s.id = r.supplier_id"
 
 static int
-run_list(struct srr_risk_list **out, struct srr_register *reg, sqlite3_stmt *st)
+run_list(struct srr_risk_list **out, struct srr_register *reg, sqlite3_stmt *st, bool derived)
 {
 	struct srr_risk_list *l = calloc(1, sizeof(*l));
 	if (!l)
 		return reg_error(reg, SRR_E_NOMEM, "out of memory");
-	int rc = load_rows(reg, l, st);
+	int rc = load_rows(reg, l, st, derived);
 	if (rc) {
 		srr_risk_list_free(l);
 		return rc;
@@ -764,11 +764,11 @@ srr_risk_list_new(struct srr_risk_list **out, struct srr_register *reg, const ch
 		return SRR_E_DB;
 	bind_text(st, 1, supplier);
 	sqlite3_bind_int(st, 2, include_closed ? 1 : 0);
-	return run_list(out, reg, st);
+	return run_list(out, reg, st, true);
 }
 
-SRR_EXPORT int
-srr_risk_find(struct srr_risk_list **out, struct srr_register *reg, int64_t id)
+static int
+find(struct srr_risk_list **out, struct srr_register *reg, int64_t id, bool derived)
 {
 	int rc = reg_require_open(reg);
 	if (rc)
@@ -777,13 +777,25 @@ srr_risk_find(struct srr_risk_list **out, struct srr_register *reg, int64_t id)
 	if (!st)
 		return SRR_E_DB;
 	sqlite3_bind_int64(st, 1, id);
-	rc = run_list(out, reg, st);
+	rc = run_list(out, reg, st, derived);
 	if (rc == 0 && (*out)->n == 0) {
 		srr_risk_list_free(*out);
 		*out = NULL;
 		return reg_error(reg, SRR_E_NOTFOUND, "no risk R-%lld", (long long)id);
 	}
 	return rc;
+}
+
+SRR_EXPORT int
+srr_risk_find(struct srr_risk_list **out, struct srr_register *reg, int64_t id)
+{
+	return find(out, reg, id, true);
+}
+
+int
+risk_find_stored(struct srr_risk_list **out, struct srr_register *reg, int64_t id)
+{
+	return find(out, reg, id, false);
 }
 
 DEFINE_LIST_ACCESSORS(risk, struct srr_risk)
