@@ -41,6 +41,12 @@ const char *approval_signer_rule(const struct srr_policy *p, const struct srr_ru
 				 const struct srr_approver **who, const char **check, char *why,
 				 size_t size);
 
+/* Every request as stored, nothing derived (status, quorum, counts): the
+ * part of srr_approval_list_new() that only reads. */
+int approval_list_rows(struct srr_approval_list **out, struct srr_register *reg);
+/* Then derive them under the policy in force (staleness too if asked). */
+int approval_list_derive(struct srr_register *reg, struct srr_approval_list *l, bool check_stale);
+
 /* The approval's own canonical record, as its events log it. */
 int approval_record(struct srr_register *reg, int64_t id, char **bytes, size_t *len);
 

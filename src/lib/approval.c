@@ -331,9 +331,32 @@ approval_signer_rule(const struct srr_policy *p, const struct srr_rule *rule,
 
 struct srr_approval_list {
 	LIST_FIELDS(struct srr_approval);
+	const char ***spki; /* per item: its signers' key hashes */
+	size_t spki_cap;
 };
 
-DEFINE_LIST_ACCESSORS(approval, struct srr_approval)
+SRR_EXPORT size_t
+srr_approval_list_count(const struct srr_approval_list *l)
+{
+	return l->n;
+}
+
+SRR_EXPORT const struct srr_approval *
+srr_approval_list_get(const struct srr_approval_list *l, size_t i)
+{
+	return i < l->n ? &l->items[i] : NULL;
+}
+
+SRR_EXPORT void
+srr_approval_list_free(struct srr_approval_list *l)
+{
+	if (!l)
+		return;
+	arena_release(&l->arena);
+	free(l->items);
+	free(l->spki);
+	free(l);
+}
 
 static int
 load_signatures(struct srr_register *reg, struct srr_approval_list *l, struct srr_approval *a,
@@ -454,24 +477,19 @@ counted:
 	return 0;
 }
 
+/* The rows of st and their signatures, nothing derived yet. */
 static int
-load(struct srr_approval_list **out, struct srr_register *reg, sqlite3_stmt *st, bool check_stale)
+load_rows(struct srr_approval_list **out, struct srr_register *reg, sqlite3_stmt *st)
 {
-	struct srr_policy_list *pl;
-	int rc = policy_current(&pl, reg);
-	if (rc)
-		return rc;
-	const struct srr_policy *p = srr_policy_list_get(pl, 0);
 	struct srr_approval_list *l = calloc(1, sizeof(*l));
-	if (!l) {
-		srr_policy_list_free(pl);
+	if (!l)
 		return reg_error(reg, SRR_E_NOMEM, "out of memory");
-	}
 	struct arena *ar = &l->arena;
-	int s;
+	int rc = 0, s;
 	while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		struct srr_approval *a = list_push(&l->items, l->n, &l->cap, sizeof(*a));
-		if (!a) {
+		const char ***spki = list_push(&l->spki, l->n, &l->spki_cap, sizeof(*l->spki));
+		if (!a || !spki) {
 			rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
 			break;
 		}
@@ -507,16 +525,12 @@ load(struct srr_approval_list **out, struct srr_register *reg, sqlite3_stmt *st,
 				       (long long)a->id);
 			break;
 		}
-		const char **spki = NULL;
-		rc = load_signatures(reg, l, a, &spki);
-		if (rc == 0 && (rc = derive(reg, ar, a, spki, p, check_stale)) == SRR_E_NOMEM)
-			rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
+		rc = load_signatures(reg, l, a, spki);
 		if (rc == 0)
 			l->n++;
 	}
 	if (rc == 0 && s != SQLITE_DONE)
 		rc = reg_db_error(reg, "reading approvals");
-	srr_policy_list_free(pl);
 	if (rc) {
 		srr_approval_list_free(l);
 		return rc;
@@ -525,9 +539,42 @@ load(struct srr_approval_list **out, struct srr_register *reg, sqlite3_stmt *st,
 	return 0;
 }
 
+int
+approval_list_derive(struct srr_register *reg, struct srr_approval_list *l, bool check_stale)
+{
+	struct srr_policy_list *pl;
+	int rc = policy_current(&pl, reg);
+	const struct srr_policy *p = rc ? NULL : srr_policy_list_get(pl, 0);
+	for (size_t i = 0; rc == 0 && i < l->n; i++)
+		if ((rc = derive(reg, &l->arena, &l->items[i], l->spki[i], p, check_stale)) ==
+		    SRR_E_NOMEM)
+			rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
+	if (p)
+		srr_policy_list_free(pl);
+	return rc;
+}
+
+static int
+load(struct srr_approval_list **out, struct srr_register *reg, sqlite3_stmt *st, bool check_stale)
+{
+	int rc = load_rows(out, reg, st);
+	if (rc == 0 && (rc = approval_list_derive(reg, *out, check_stale))) {
+		srr_approval_list_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 #define APPROVAL_COLUMNS                                                                           \
 	"SELECT id, subject, target, record, record_sha256, requester, requested, rejected_by,"    \
 	" rejected, reason, rejection, rejection_p7s, rejection_cert FROM approval"
+
+int
+approval_list_rows(struct srr_approval_list **out, struct srr_register *reg)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(reg, APPROVAL_COLUMNS " ORDER BY id");
+	return st ? load_rows(out, reg, st) : SRR_E_DB;
+}
 
 SRR_EXPORT int
 srr_approval_list_new(struct srr_approval_list **out, struct srr_register *reg)
