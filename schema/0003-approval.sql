@@ -29,7 +29,6 @@ CREATE TABLE signature (
 	approval_id INTEGER NOT NULL REFERENCES approval (id),
 	cert TEXT NOT NULL REFERENCES certificate (sha256),
 	p7s BLOB NOT NULL,
-	p7s_sha256 TEXT NOT NULL,
 	signed TEXT NOT NULL,		-- the CMS signing time, RFC 3339 UTC
 	actor TEXT NOT NULL,
 	PRIMARY KEY (approval_id, cert)

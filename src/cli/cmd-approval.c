@@ -510,37 +510,107 @@ cmd_approve(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Findings as they come: printed at once for people; kept for --json,
+ * which prints one document only once the run could be completed. */
+struct finding_copy {
+	long long approval, signature;
+	char *signer, *check, *message;
+	bool failure;
+};
+
 struct findings {
-	struct cli *cli;
-	struct json *j;
+	bool json;
+	struct finding_copy *v;
+	size_t n, cap;
+	bool oom;
 };
 
 static void
 on_finding(void *userdata, const struct srr_finding *f)
 {
 	struct findings *fs = userdata;
-	if (fs->j) {
-		struct json *j = fs->j;
-		json_object_begin(j);
-		json_key(j, "approval");
-		json_int(j, f->approval);
-		json_key(j, "signature");
-		json_int(j, (long long)f->signature);
-		json_key(j, "signer");
-		json_string(j, f->signer);
-		json_key(j, "check");
-		json_string(j, f->check);
-		json_key(j, "message");
-		json_string(j, f->message);
-		json_key(j, "failure");
-		json_bool(j, f->failure);
-		json_object_end(j);
+	if (!fs->json) {
+		printf("A-%lld", (long long)f->approval);
+		if (f->signature)
+			printf(" signature %zu (%s)", f->signature, f->signer ? f->signer : "?");
+		printf(": %s: %s\n", f->check, f->message);
 		return;
 	}
-	printf("A-%lld", (long long)f->approval);
-	if (f->signature)
-		printf(" signature %zu (%s)", f->signature, f->signer ? f->signer : "?");
-	printf(": %s: %s\n", f->check, f->message);
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? 2 * fs->cap : 16;
+		struct finding_copy *v = realloc(fs->v, cap * sizeof(*v));
+		if (!v) {
+			fs->oom = true;
+			return;
+		}
+		fs->v = v;
+		fs->cap = cap;
+	}
+	struct finding_copy *c = &fs->v[fs->n++];
+	c->approval = f->approval;
+	c->signature = (long long)f->signature;
+	c->signer = f->signer ? strdup(f->signer) : NULL;
+	c->check = strdup(f->check);
+	c->message = strdup(f->message);
+	c->failure = f->failure;
+	fs->oom |= (f->signer && !c->signer) || !c->check || !c->message;
+}
+
+static void
+findings_json(struct cli *cli, const struct findings *fs, const struct srr_verify_result *r)
+{
+	struct json j;
+	cli_json_begin(cli, &j);
+	json_object_begin(&j);
+	json_key(&j, "ok");
+	json_bool(&j, r->failures == 0);
+	json_key(&j, "approvals");
+	json_int(&j, (long long)r->approvals);
+	json_key(&j, "signatures");
+	json_int(&j, (long long)r->signatures);
+	json_key(&j, "approved");
+	json_int(&j, (long long)r->approved);
+	json_key(&j, "pending");
+	json_int(&j, (long long)r->pending);
+	json_key(&j, "stale");
+	json_int(&j, (long long)r->stale);
+	json_key(&j, "rejected");
+	json_int(&j, (long long)r->rejected);
+	json_key(&j, "failures");
+	json_int(&j, (long long)r->failures);
+	json_key(&j, "findings");
+	json_array_begin(&j);
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct finding_copy *c = &fs->v[i];
+		json_object_begin(&j);
+		json_key(&j, "approval");
+		json_int(&j, c->approval);
+		json_key(&j, "signature");
+		json_int(&j, c->signature);
+		json_key(&j, "signer");
+		json_string(&j, c->signer);
+		json_key(&j, "check");
+		json_string(&j, c->check);
+		json_key(&j, "message");
+		json_string(&j, c->message);
+		json_key(&j, "failure");
+		json_bool(&j, c->failure);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	json_end(&j);
+}
+
+static void
+findings_free(struct findings *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		free(fs->v[i].signer);
+		free(fs->v[i].check);
+		free(fs->v[i].message);
+	}
+	free(fs->v);
 }
 
 int
@@ -563,45 +633,23 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	rc = cli_open(cli, false);
 	if (rc)
 		return rc;
-	struct json j;
-	struct findings fs = { cli, NULL };
-	if (cli->json) {
-		cli_json_begin(cli, &j);
-		json_object_begin(&j);
-		json_key(&j, "findings");
-		json_array_begin(&j);
-		fs.j = &j;
-	}
+	struct findings fs = { .json = cli->json };
 	struct srr_verify_result r;
 	rc = srr_verify(cli->reg, &o, on_finding, &fs, &r);
-	if (cli->json) {
-		json_array_end(&j);
-		json_key(&j, "ok");
-		json_bool(&j, rc == 0 && r.failures == 0);
-		json_key(&j, "approvals");
-		json_int(&j, (long long)r.approvals);
-		json_key(&j, "signatures");
-		json_int(&j, (long long)r.signatures);
-		json_key(&j, "approved");
-		json_int(&j, (long long)r.approved);
-		json_key(&j, "pending");
-		json_int(&j, (long long)r.pending);
-		json_key(&j, "stale");
-		json_int(&j, (long long)r.stale);
-		json_key(&j, "rejected");
-		json_int(&j, (long long)r.rejected);
-		json_key(&j, "failures");
-		json_int(&j, (long long)r.failures);
-		json_object_end(&j);
-		json_end(&j);
-	}
-	if (rc)
-		return cli_fail(cli, rc);
-	if (!cli->json)
+	if (rc == 0 && fs.oom)
+		rc = cli_error(cli, "out of memory");
+	else if (rc)
+		rc = cli_fail(cli, rc);
+	else if (cli->json)
+		findings_json(cli, &fs, &r);
+	else
 		printf("%s: %zu approval%s (%zu approved, %zu pending, %zu stale, %zu rejected), "
 		       "%zu signature%s, %zu failure%s\n",
 		       r.failures ? "FAILED" : "OK", r.approvals, r.approvals == 1 ? "" : "s",
 		       r.approved, r.pending, r.stale, r.rejected, r.signatures,
 		       r.signatures == 1 ? "" : "s", r.failures, r.failures == 1 ? "" : "s");
+	findings_free(&fs);
+	if (rc)
+		return rc;
 	return r.failures ? EXIT_PROBLEMS : EXIT_OK;
 }

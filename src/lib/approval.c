@@ -655,18 +655,23 @@ approval_record(struct srr_register *reg, int64_t id, char **bytes, size_t *len)
 	srr_record_add(rec, "requester", (const char *)sqlite3_column_text(st, 3));
 	srr_record_add(rec, "requested", (const char *)sqlite3_column_text(st, 4));
 	_cleanup_stmt_ sqlite3_stmt *sg =
-		reg_stmt(reg, "SELECT p7s_sha256, cert, signed FROM signature"
+		reg_stmt(reg, "SELECT p7s, cert, signed FROM signature"
 			      " WHERE approval_id = ?1 ORDER BY rowid");
 	int rc = sg ? 0 : SRR_E_DB;
 	if (sg) {
 		sqlite3_bind_int64(sg, 1, id);
 		int s;
-		while ((s = sqlite3_step(sg)) == SQLITE_ROW) {
-			srr_record_add(rec, "signature", (const char *)sqlite3_column_text(sg, 0));
+		while (rc == 0 && (s = sqlite3_step(sg)) == SQLITE_ROW) {
+			/* The hash of the signature itself, not of a column that
+			 * claims to be it. */
+			char sig[65];
+			rc = sha256_hex(reg, sqlite3_column_blob(sg, 0),
+					(size_t)sqlite3_column_bytes(sg, 0), sig);
+			srr_record_add(rec, "signature", sig);
 			srr_record_add(rec, "signer", (const char *)sqlite3_column_text(sg, 1));
 			srr_record_add(rec, "signed", (const char *)sqlite3_column_text(sg, 2));
 		}
-		if (s != SQLITE_DONE)
+		if (rc == 0 && s != SQLITE_DONE)
 			rc = reg_db_error(reg, "reading signatures");
 	}
 	srr_record_add(rec, "rejected-by", (const char *)sqlite3_column_text(st, 5));
@@ -954,7 +959,7 @@ do_approve(struct srr_register *reg, int64_t id, struct srr_token *tok)
 	struct cert_list cl = { 0 };
 	unsigned char *p7s = NULL;
 	size_t p7s_len = 0;
-	char label[32], signed_at[21], hex[65];
+	char label[32], signed_at[21];
 	snprintf(label, sizeof(label), "A-%lld", (long long)id);
 	int rc = srr_approval_find(&l, reg, id);
 	if (rc == 0)
@@ -1004,13 +1009,11 @@ do_approve(struct srr_register *reg, int64_t id, struct srr_token *tok)
 	}
 	rc = sign(reg, tok, a->record, a->record_len, &p7s, &p7s_len, signed_at);
 	if (rc == 0)
-		rc = sha256_hex(reg, p7s, p7s_len, hex);
-	if (rc == 0)
 		rc = cert_store(reg, &cl);
 	if (rc)
 		goto out;
-	st = reg_stmt(reg, "INSERT INTO signature (approval_id, cert, p7s, p7s_sha256, signed,"
-			      " actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	st = reg_stmt(reg, "INSERT INTO signature (approval_id, cert, p7s, signed, actor)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (!st) {
 		rc = SRR_E_DB;
 		goto out;
@@ -1018,9 +1021,8 @@ do_approve(struct srr_register *reg, int64_t id, struct srr_token *tok)
 	sqlite3_bind_int64(st, 1, id);
 	bind_text(st, 2, cl.v[0].sha256);
 	sqlite3_bind_blob(st, 3, p7s, (int)p7s_len, SQLITE_STATIC);
-	bind_text(st, 4, hex);
-	bind_text(st, 5, signed_at);
-	bind_text(st, 6, reg_actor(reg));
+	bind_text(st, 4, signed_at);
+	bind_text(st, 5, reg_actor(reg));
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = reg_db_error(reg, "storing a signature");
 	if (rc == 0)

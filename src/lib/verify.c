@@ -62,6 +62,8 @@ struct vctx {
 	size_t n_certs;
 	struct job *jobs;
 	size_t n_jobs;
+	size_t next_job; /* the workers' shared counter */
+	char **notes;	 /* per approval: what check_request found, or NULL */
 	srr_finding_fn fn;
 	void *userdata;
 	struct srr_verify_result *res;
@@ -134,36 +136,40 @@ out:
 		gnutls_pkcs7_deinit(p7);
 }
 
-struct worker {
-	struct vctx *v;
-	size_t from, to;
-};
+/* Workers take chunks of jobs from a shared counter until none are left:
+ * the thread that also reads the register joins in when it is done. */
+#define CHUNK 16
 
 static void *
 work(void *arg)
 {
-	struct worker *w = arg;
-	struct vctx *v = w->v;
+	struct vctx *v = arg;
 	/* Each thread parses its own copies of the certificates: GnuTLS
 	 * objects are not to be shared between threads. */
 	gnutls_x509_crt_t *crts = calloc(v->n_certs ? v->n_certs : 1, sizeof(*crts));
-	for (size_t i = w->from; i < w->to; i++) {
-		struct job *j = &v->jobs[i];
-		if (!j->vc)
-			continue; /* reported by the caller */
-		size_t k = (size_t)(j->vc - v->certs);
-		if (crts && !crts[k]) {
-			gnutls_datum_t d = { j->vc->c.der, (unsigned)j->vc->c.der_len };
-			if (gnutls_x509_crt_init(&crts[k]) >= 0 &&
-			    gnutls_x509_crt_import(crts[k], &d, GNUTLS_X509_FMT_DER) < 0) {
-				gnutls_x509_crt_deinit(crts[k]);
-				crts[k] = NULL;
+	for (;;) {
+		size_t from = __atomic_fetch_add(&v->next_job, CHUNK, __ATOMIC_RELAXED);
+		if (from >= v->n_jobs)
+			break;
+		size_t to = from + CHUNK < v->n_jobs ? from + CHUNK : v->n_jobs;
+		for (size_t i = from; i < to; i++) {
+			struct job *j = &v->jobs[i];
+			if (!j->vc)
+				continue; /* reported when judged */
+			size_t k = (size_t)(j->vc - v->certs);
+			if (crts && !crts[k]) {
+				gnutls_datum_t d = { j->vc->c.der, (unsigned)j->vc->c.der_len };
+				if (gnutls_x509_crt_init(&crts[k]) >= 0 &&
+				    gnutls_x509_crt_import(crts[k], &d, GNUTLS_X509_FMT_DER) < 0) {
+					gnutls_x509_crt_deinit(crts[k]);
+					crts[k] = NULL;
+				}
 			}
+			if (!crts || !crts[k])
+				fail(j, "certificate", "the signer certificate cannot be read");
+			else
+				check_signature(j, crts[k]);
 		}
-		if (!crts || !crts[k])
-			fail(j, "certificate", "the signer certificate cannot be read");
-		else
-			check_signature(j, crts[k]);
 	}
 	for (size_t k = 0; crts && k < v->n_certs; k++)
 		if (crts[k])
@@ -184,33 +190,6 @@ thread_count(const struct srr_verify_options *o, size_t jobs)
 	if (jobs < 32)
 		n = 1;
 	return (unsigned)n;
-}
-
-static int
-run_jobs(struct vctx *v, unsigned threads)
-{
-	struct worker w[MAX_THREADS];
-	pthread_t t[MAX_THREADS];
-	size_t per = (v->n_jobs + threads - 1) / threads;
-	unsigned started = 0;
-	for (unsigned i = 0; i < threads; i++) {
-		w[i] = (struct worker){ v, i * per, (i + 1) * per };
-		if (w[i].from > v->n_jobs)
-			w[i].from = v->n_jobs;
-		if (w[i].to > v->n_jobs)
-			w[i].to = v->n_jobs;
-		/* The last slice runs here; the others on threads (or here too
-		 * if a thread cannot be had). */
-		if (i + 1 < threads && pthread_create(&t[i], NULL, work, &w[i]) == 0)
-			started |= 1u << i;
-		else if (i + 1 < threads)
-			work(&w[i]);
-	}
-	work(&w[threads - 1]);
-	for (unsigned i = 0; i + 1 < threads; i++)
-		if (started & (1u << i))
-			pthread_join(t[i], NULL);
-	return 0;
 }
 
 /* The distinct certificate sha256, loaded once. */
@@ -363,21 +342,42 @@ superseded(const struct srr_approval_list *l, size_t i)
 	return false;
 }
 
-/* The request's own bytes: its hash, and its last event. */
+/* The request's own bytes: its hash, and its last event. What is wrong
+ * goes into *note ("check\tmessage" lines), reported when judged: this
+ * runs while the workers check signatures. */
+__attribute__((format(printf, 2, 3))) static int
+note(char **n, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	size_t had = *n ? strlen(*n) : 0, len = strlen(line);
+	char *m = realloc(*n, had + len + 2);
+	if (!m)
+		return SRR_E_NOMEM;
+	memcpy(m + had, line, len);
+	m[had + len] = '\n';
+	m[had + len + 1] = '\0';
+	*n = m;
+	return 0;
+}
+
 static int
-check_request(struct vctx *v, const struct srr_approval *a)
+check_request(struct vctx *v, const struct srr_approval *a, char **n)
 {
 	char hex[65];
 	int rc = sha256_hex(v->reg, a->record, a->record_len, hex);
 	if (rc)
 		return rc;
 	if (strcmp(hex, a->record_sha256) != 0)
-		report(v, a, 0, NULL, "record",
-		       "the approved record's SHA-256 is %s, the request says %s", hex,
-		       a->record_sha256);
+		rc = note(n, "record\tthe approved record's SHA-256 is %s, the request says %s", hex,
+			  a->record_sha256);
 	_cleanup_free_ char *now = NULL;
 	size_t len;
-	rc = approval_record(v->reg, a->id, &now, &len);
+	if (rc == 0)
+		rc = approval_record(v->reg, a->id, &now, &len);
 	if (rc)
 		return rc;
 	char entity[48];
@@ -389,29 +389,33 @@ check_request(struct vctx *v, const struct srr_approval *a)
 	bind_text(st, 1, entity);
 	int s = sqlite3_step(st);
 	if (s == SQLITE_DONE)
-		report(v, a, 0, NULL, "record", "no event in the log records this request");
+		rc = note(n, "record\tno event in the log records this request");
 	else if (s != SQLITE_ROW)
 		return reg_db_error(v->reg, "reading the event log");
 	else if ((size_t)sqlite3_column_bytes(st, 1) != len ||
 		 memcmp(sqlite3_column_blob(st, 1), now, len) != 0)
-		report(v, a, 0, NULL, "record",
-		       "the request and its signatures differ from what event %lld logged",
-		       (long long)sqlite3_column_int64(st, 0));
-	return 0;
+		rc = note(n, "record\tthe request and its signatures differ from what event %lld logged",
+			  (long long)sqlite3_column_int64(st, 0));
+	if (rc == 0 && a->rejection_p7s) {
+		_cleanup_free_ char *bytes = NULL;
+		rc = approval_rejection_bytes(v->reg, a, a->reason, &bytes, &len);
+		if (rc == 0 && (len != a->rejection_len || memcmp(bytes, a->rejection, len) != 0))
+			rc = note(n, "rejection\tthe signed refusal does not match the recorded reason");
+	}
+	return rc == SRR_E_NOMEM ? reg_error(v->reg, rc, "out of memory") : rc;
 }
 
-static int
-check_rejection_bytes(struct vctx *v, const struct srr_approval *a)
+/* Report the notes check_request left. */
+static void
+report_notes(struct vctx *v, const struct srr_approval *a, const char *n)
 {
-	_cleanup_free_ char *bytes = NULL;
-	size_t len;
-	int rc = approval_rejection_bytes(v->reg, a, a->reason, &bytes, &len);
-	if (rc)
-		return rc;
-	if (len != a->rejection_len || memcmp(bytes, a->rejection, len) != 0)
-		report(v, a, 0, NULL, "rejection",
-		       "the signed refusal does not match the recorded reason");
-	return 0;
+	while (n && *n) {
+		const char *tab = strchr(n, '\t'), *end = strchr(n, '\n');
+		char check[16];
+		snprintf(check, sizeof(check), "%.*s", (int)(tab - n), n);
+		report(v, a, 0, NULL, check, "%.*s", (int)(end - tab - 1), tab + 1);
+		n = end + 1;
+	}
 }
 
 /* Queue every signature; collect the distinct certificates. */
@@ -469,11 +473,7 @@ judge_all(struct vctx *v, const struct srr_approval_list *l)
 		struct srr_verify_result *r = v->res;
 		r->approvals++;
 		r->signatures += a->n_signatures;
-		int rc = check_request(v, a);
-		if (rc == 0 && a->rejection_p7s)
-			rc = check_rejection_bytes(v, a);
-		if (rc)
-			return rc;
+		report_notes(v, a, v->notes[i]);
 		/* The rule comes from the policy in force, as the read path's. */
 		const struct srr_rule *rule = approval_rule(v->p, a->subject, a->level);
 		const struct srr_approver *counted[64];
@@ -558,14 +558,33 @@ srr_verify(struct srr_register *reg, const struct srr_verify_options *options,
 	if (rc == 0 && cert_trust_new(&v.tl, &anchors))
 		rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
 	if (rc == 0)
-		rc = srr_approval_list_new(&l, reg);
+		rc = approval_list_rows(&l, reg);
 	if (rc == 0)
 		rc = plan(&v, l);
-	if (rc == 0)
-		rc = run_jobs(&v, thread_count(options, v.n_jobs));
+	if (rc == 0 && !(v.notes = calloc(srr_approval_list_count(l) + 1, sizeof(*v.notes))))
+		rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
+	if (rc == 0) {
+		/* Signatures on the workers; meanwhile this thread reads what
+		 * the register says (status, staleness, the log), then helps. */
+		pthread_t t[MAX_THREADS];
+		unsigned want = thread_count(options, v.n_jobs), started = 0;
+		while (started + 1 < want && pthread_create(&t[started], NULL, work, &v) == 0)
+			started++;
+		rc = approval_list_derive(reg, l, true);
+		for (size_t i = 0; rc == 0 && i < srr_approval_list_count(l); i++)
+			rc = check_request(&v, srr_approval_list_get(l, i), &v.notes[i]);
+		if (rc)
+			__atomic_store_n(&v.next_job, v.n_jobs, __ATOMIC_RELAXED);
+		work(&v);
+		for (unsigned i = 0; i < started; i++)
+			pthread_join(t[i], NULL);
+	}
 	if (rc == 0)
 		rc = judge_all(&v, l);
 	reg_exec(reg, "COMMIT");
+	for (size_t i = 0; v.notes && l && i < srr_approval_list_count(l); i++)
+		free(v.notes[i]);
+	free(v.notes);
 	free(v.jobs);
 	release_certs(&v);
 	if (v.tl)
