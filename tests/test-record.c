@@ -1078,9 +1078,11 @@ START_TEST(test_golden_valid)
 	struct dirent **names;
 	size_t n = list_vectors(dirbuf, &names);
 	ck_assert_uint_ge(n, 6);
-	static const char *const types[] = { "register",    "supplier", "contract", "sla",
-					     "measurement", "event",	"review",   "incident",
-					     "risk",	    "policy" };
+	static const char *const types[] = { "register",   "supplier",	     "contract",
+					     "sla",	   "measurement",    "event",
+					     "review",	   "incident",	     "risk",
+					     "policy",	   "acceptance",     "treatment-plan",
+					     "approval",   "rejection" };
 	unsigned seen = 0;
 	size_t listed = 0;
 	for (const char *p = sums; (p = strstr(p, ".rec\n")); p++)

@@ -118,7 +118,9 @@ int srr_approval_reject(struct srr_register *reg, int64_t id, const char *reason
 
 /**
  * Write request @p id into directory @p dir (created if missing):
- * A-<id>.rec (the signed bytes), A-<id>-<n>.p7s for each signature n, and
+ * A-<id>.rec (the signed bytes), A-<id>.approval.rec (the request's own
+ * record: requester, the signed bytes' hash, each signature's hash, as its
+ * last event logged it), A-<id>-<n>.p7s for each signature n, and
  * A-<id>-<n>.pem, the signer certificate followed by the trust anchors
  * that issued it; a signed refusal as A-<id>-rejection.rec/.p7s/.pem.
  * Existing files are not overwritten (SRR_E_EXISTS).

@@ -36,7 +36,8 @@ const struct command approval_commands[] = {
 	{ "export", approval_export, "Write a request's record, signatures and chains",
 	  "Usage: srr approval export ID DIR\n"
 	  "\n"
-	  "Writes A-n.rec (the signed bytes), A-n-k.p7s (signature k, detached CMS)\n"
+	  "Writes A-n.rec (the signed bytes), A-n.approval.rec (the request: who\n"
+	  "asked, the hash of each signature), A-n-k.p7s (signature k, detached CMS)\n"
 	  "and A-n-k.pem (its signer certificate and issuing CA) into DIR, so that\n"
 	  "  openssl cms -verify -binary -inform DER -in A-n-k.p7s -content A-n.rec \\\n"
 	  "      -CAfile ca.pem -out /dev/null\n"
@@ -438,8 +439,21 @@ approval_reject(struct cli *cli, int argc, char **argv)
 	if (rc == EXIT_OK && srr_approval_reject(cli->reg, id, reason, tok))
 		rc = cli_fail(cli, -1);
 	srr_token_free(tok);
-	if (rc == EXIT_OK)
-		cli_done_id(cli, "approval", id, key ? "Rejected (signed)" : "Rejected");
+	if (rc == EXIT_OK && cli->json) {
+		struct json j;
+		cli_json_begin(cli, &j);
+		json_object_begin(&j);
+		json_key(&j, "approval");
+		json_int(&j, id);
+		json_key(&j, "status");
+		json_string(&j, "rejected");
+		json_key(&j, "signed");
+		json_bool(&j, key != NULL);
+		json_object_end(&j);
+		json_end(&j);
+	} else if (rc == EXIT_OK) {
+		printf("Rejected A-%lld%s\n", (long long)id, key ? " (signed)" : "");
+	}
 	return rc;
 }
 

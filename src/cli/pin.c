@@ -59,10 +59,10 @@ from_file(struct pin_prompt *pp, char *pin, size_t size)
 		close(fd);
 		return -1;
 	}
-	if (st.st_mode & S_IROTH) {
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		snprintf(pp->error, sizeof(pp->error),
-			 "--pin-file %s: readable by everyone (mode %04o): chmod 600 it",
-			 pp->pin_file, (unsigned)(st.st_mode & 07777));
+			 "--pin-file %s: open to others (mode %04o): chmod 600 it", pp->pin_file,
+			 (unsigned)(st.st_mode & 07777));
 		close(fd);
 		return -1;
 	}

@@ -47,6 +47,11 @@ int approval_list_rows(struct srr_approval_list **out, struct srr_register *reg)
 /* Then derive them under the policy in force (staleness too if asked). */
 int approval_list_derive(struct srr_register *reg, struct srr_approval_list *l, bool check_stale);
 
+/* Is request i history: a later one asks for the same subject (for the
+ * policy: for any version)? A stale request that is history is no longer
+ * a problem to report. */
+bool approval_superseded(const struct srr_approval_list *l, size_t i);
+
 /* The approval's own canonical record, as its events log it. */
 int approval_record(struct srr_register *reg, int64_t id, char **bytes, size_t *len);
 

@@ -569,6 +569,20 @@ load(struct srr_approval_list **out, struct srr_register *reg, sqlite3_stmt *st,
 	"SELECT id, subject, target, record, record_sha256, requester, requested, rejected_by,"    \
 	" rejected, reason, rejection, rejection_p7s, rejection_cert FROM approval"
 
+bool
+approval_superseded(const struct srr_approval_list *l, size_t i)
+{
+	const struct srr_approval *a = &l->items[i];
+	for (size_t k = i + 1; k < l->n; k++) {
+		const struct srr_approval *b = &l->items[k];
+		/* A policy request is for the policy, whichever version. */
+		if (b->subject == a->subject &&
+		    (a->subject == SRR_SUBJECT_POLICY || strcmp(b->target, a->target) == 0))
+			return true;
+	}
+	return false;
+}
+
 int
 approval_list_rows(struct srr_approval_list **out, struct srr_register *reg)
 {
@@ -1258,6 +1272,15 @@ srr_approval_export(struct srr_register *reg, int64_t id, const char *dir)
 	char name[64];
 	snprintf(name, sizeof(name), "A-%lld.rec", (long long)id);
 	rc = write_new(reg, dir, name, a->record, a->record_len);
+	/* Who asked, and the hashes of every signature: the approval's own
+	 * record, as its last event logged it. */
+	_cleanup_free_ char *own = NULL;
+	size_t own_len = 0;
+	if (rc == 0)
+		rc = approval_record(reg, id, &own, &own_len);
+	snprintf(name, sizeof(name), "A-%lld.approval.rec", (long long)id);
+	if (rc == 0)
+		rc = write_new(reg, dir, name, own, own_len);
 	for (size_t i = 0; rc == 0 && i <= a->n_signatures; i++) {
 		const unsigned char *p7s = i < a->n_signatures ? a->signatures[i].p7s
 							       : a->rejection_p7s;

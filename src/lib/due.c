@@ -16,6 +16,7 @@
 
 #include "libsrr-private.h"
 #include "list-private.h"
+#include "approval-private.h"
 #include "policy-private.h"
 #include "srr/approval.h"
 #include "srr/contract.h"
@@ -377,19 +378,6 @@ contracts(struct ctx *c)
 	return 0;
 }
 
-/* Was a later request made for the same subject? */
-static bool
-superseded(const struct srr_approval_list *l, size_t i)
-{
-	const struct srr_approval *a = srr_approval_list_get(l, i);
-	for (size_t k = i + 1; k < srr_approval_list_count(l); k++) {
-		const struct srr_approval *b = srr_approval_list_get(l, k);
-		if (b->subject == a->subject && strcmp(b->target, a->target) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* Where the acceptance of risk entity stands in its latest request. */
 static void
 approval_state(struct ctx *c, const char *entity, char *buf, size_t size)
@@ -427,7 +415,7 @@ approval_items(struct ctx *c)
 		const struct srr_approval *a = srr_approval_list_get(l, i);
 		bool stale = a->status == SRR_APPROVAL_STALE;
 		if (c->covered[i] || (a->status != SRR_APPROVAL_PENDING && !stale) ||
-		    (stale && superseded(l, i)))
+		    (stale && approval_superseded(l, i)))
 			continue;
 		struct srr_record *rec = NULL;
 		if (srr_record_parse(&rec, a->record, a->record_len, NULL, 0))
@@ -591,7 +579,8 @@ cmp_item(const void *a, const void *b)
 	int d = strcmp(x->due, y->due);
 	if (d)
 		return d;
-	d = strcmp(x->supplier, y->supplier);
+	/* Items of no supplier (the policy's approval) first. */
+	d = strcmp(x->supplier ? x->supplier : "", y->supplier ? y->supplier : "");
 	if (d)
 		return d;
 	if (x->kind != y->kind)
