@@ -18,41 +18,9 @@
 #include <unistd.h>
 
 #include "test-common.h"
-
-/* What token-fixture.sh printed. */
-static struct {
-	char dir[1024];
-	char module[1024], token[64], pin[64];
-	char ca[1024], cert[1024];
-	char key_uri[256], rsa_uri[256], nocert_uri[256];
-} fx;
+#include "token-common.h"
 
 #define RECORD "srr-record/1\ntype risk-acceptance\nrisk R-7\nresidual-level medium\n"
-
-/* The caller's PIN callback: answers with a fixed PIN (NULL: cancels)
- * and counts how often it was asked. */
-struct answer {
-	const char *pin;
-	int calls;
-	unsigned flags;
-	char label[64];
-};
-
-static int
-answer_pin(void *userdata, const char *token_label, unsigned int flags, char *pin, size_t size)
-{
-	struct answer *a = userdata;
-	a->calls++;
-	a->flags = flags;
-	snprintf(a->label, sizeof(a->label), "%s", token_label);
-	/* Each open asks at most once; refusing a second ask ends GnuTLS's
-	 * retry loop, so a test counts the calls instead of hanging. */
-	if (!a->pin || a->calls > 1)
-		return -1;
-	ck_assert_uint_gt(size, strlen(a->pin));
-	snprintf(pin, size, "%s", a->pin);
-	return 0;
-}
 
 static struct srr_register *
 context(void)
@@ -460,68 +428,6 @@ START_TEST(two_keys_open)
 }
 END_TEST
 
-static bool
-run_fixture(const char *script)
-{
-	const char *base = getenv("TMPDIR");
-	snprintf(fx.dir, sizeof(fx.dir), "%s/srr-token-XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(fx.dir)) {
-		perror("mkdtemp");
-		exit(EXIT_FAILURE);
-	}
-	char cmd[2048];
-	snprintf(cmd, sizeof(cmd), "bash '%s' '%s'", script, fx.dir);
-	FILE *p = popen(cmd, "r");
-	if (!p) {
-		perror("popen");
-		exit(EXIT_FAILURE);
-	}
-	char line[2048];
-	while (fgets(line, sizeof(line), p)) {
-		line[strcspn(line, "\n")] = '\0';
-		char *v = strchr(line, '=');
-		if (!v)
-			continue;
-		*v++ = '\0';
-		struct {
-			const char *key;
-			char *dst;
-			size_t size;
-		} keys[] = {
-			{ "MODULE", fx.module, sizeof(fx.module) },
-			{ "TOKEN", fx.token, sizeof(fx.token) },
-			{ "PIN", fx.pin, sizeof(fx.pin) },
-			{ "CA", fx.ca, sizeof(fx.ca) },
-			{ "CERT", fx.cert, sizeof(fx.cert) },
-			{ "KEY_URI", fx.key_uri, sizeof(fx.key_uri) },
-			{ "RSA_URI", fx.rsa_uri, sizeof(fx.rsa_uri) },
-			{ "NOCERT_URI", fx.nocert_uri, sizeof(fx.nocert_uri) },
-		};
-		if (strcmp(line, "SOFTHSM2_CONF") == 0)
-			setenv("SOFTHSM2_CONF", v, 1);
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			if (strcmp(line, keys[i].key) == 0)
-				snprintf(keys[i].dst, keys[i].size, "%s", v);
-	}
-	int st = pclose(p);
-	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 77)
-		return false;
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || !fx.key_uri[0]) {
-		fprintf(stderr, "token fixture failed\n");
-		exit(EXIT_FAILURE);
-	}
-	return true;
-}
-
-static void
-remove_fixture(void)
-{
-	char cmd[2048];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx.dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", fx.dir);
-}
-
 static Suite *
 token_suite(void)
 {
@@ -551,20 +457,5 @@ token_suite(void)
 int
 main(void)
 {
-	const char *script = getenv("SRR_TOKEN_FIXTURE");
-	if (!script) {
-		fprintf(stderr, "SRR_TOKEN_FIXTURE is not set\n");
-		return EXIT_FAILURE;
-	}
-	/* The fixture runs once, before Check forks: each test opens its
-	 * token inside the test, so a forked child never inherits a PKCS#11
-	 * session. */
-	if (!run_fixture(script)) {
-		remove_fixture();
-		fprintf(stderr, "a SoftHSM2 tool is missing: skipped\n");
-		return 77;
-	}
-	int rc = test_run(token_suite());
-	remove_fixture();
-	return rc;
+	return token_test_main(token_suite);
 }

@@ -102,9 +102,9 @@ int srr_approval_request(struct srr_register *reg, enum srr_subject subject, con
  * a trust anchor of the policy, is valid now, has key usage
  * digitalSignature or nonRepudiation and no extended key usage other than
  * one including emailProtection, maps to an approver whose role the rule
- * for this request asks for, is not the requester, and has not signed it
- * already. SRR_E_VERIFY names the check that failed; SRR_E_STATE when the
- * request is not pending.
+ * for this request asks for, and is not the requester. SRR_E_VERIFY names
+ * the check that failed; SRR_E_EXISTS when this person has signed it
+ * already; SRR_E_STATE when the request is not pending.
  */
 int srr_approve(struct srr_register *reg, int64_t id, struct srr_token *tok);
 

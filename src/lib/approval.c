@@ -1257,6 +1257,8 @@ srr_approval_export(struct srr_register *reg, int64_t id, const char *dir)
 	struct srr_approval_list *l = NULL;
 	struct srr_policy_list *pl = NULL;
 	struct cert_list anchors = { 0 };
+	_cleanup_free_ char *own = NULL;
+	size_t own_len = 0;
 	int rc = srr_approval_find(&l, reg, id);
 	if (rc == 0)
 		rc = policy_current(&pl, reg);
@@ -1274,8 +1276,6 @@ srr_approval_export(struct srr_register *reg, int64_t id, const char *dir)
 	rc = write_new(reg, dir, name, a->record, a->record_len);
 	/* Who asked, and the hashes of every signature: the approval's own
 	 * record, as its last event logged it. */
-	_cleanup_free_ char *own = NULL;
-	size_t own_len = 0;
 	if (rc == 0)
 		rc = approval_record(reg, id, &own, &own_len);
 	snprintf(name, sizeof(name), "A-%lld.approval.rec", (long long)id);

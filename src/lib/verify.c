@@ -128,7 +128,13 @@ check_signature(struct job *j, gnutls_x509_crt_t crt)
 		     gnutls_sign_get_name(info.algo) ? gnutls_sign_get_name(info.algo) : "unknown");
 		goto out;
 	}
-	err = gnutls_pkcs7_verify_direct(p7, crt, 0, &data, 0);
+	/* The signature only: the certificate's times are judged against the
+	 * signing time later, not the clock (an approval stays good after
+	 * its signer's certificate expires). GnuTLS checks the clock unless
+	 * both flags are given. */
+	err = gnutls_pkcs7_verify_direct(
+		p7, crt, 0, &data,
+		GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
 	if (err < 0)
 		fail(j, "signature", "does not verify over the approved record: %s",
 		     gnutls_strerror(err));
@@ -451,7 +457,8 @@ plan(struct vctx *v, const struct srr_approval_list *l)
 		return reg_error(v->reg, SRR_E_NOMEM, "out of memory");
 	for (size_t i = 0; i < srr_approval_list_count(l); i++) {
 		const struct srr_approval *a = srr_approval_list_get(l, i);
-		for (size_t k = 0; k <= a->n_signatures; k++) {
+		size_t jobs = a->n_signatures + (a->rejection_p7s ? 1 : 0);
+		for (size_t k = 0; k < jobs; k++) {
 			struct job *j = &v->jobs[v->n_jobs];
 			const char *cert;
 			j->a = a;
@@ -462,15 +469,13 @@ plan(struct vctx *v, const struct srr_approval_list *l)
 				j->p7s = a->signatures[k].p7s;
 				j->p7s_len = a->signatures[k].p7s_len;
 				cert = a->signatures[k].cert_sha256;
-			} else if (a->rejection_p7s) {
+			} else { /* the signed refusal */
 				j->index = 0;
 				j->data = a->rejection ? a->rejection : "";
 				j->data_len = a->rejection_len;
 				j->p7s = a->rejection_p7s;
 				j->p7s_len = a->rejection_p7s_len;
 				cert = a->rejection_cert;
-			} else {
-				break;
 			}
 			int rc = find_cert(v, cert, &j->cert);
 			if (rc)
