@@ -1168,17 +1168,45 @@ srr_approval_reject(struct srr_register *reg, int64_t id, const char *reason,
 
 /* --- export ------------------------------------------------------------ */
 
+/* The files an export wrote, to take back if it fails half-way. */
+struct written {
+	char **path;
+	size_t n;
+};
+
+static void
+written_undo(struct written *done, bool undo)
+{
+	for (size_t i = 0; i < done->n; i++) {
+		if (undo)
+			unlink(done->path[i]);
+		free(done->path[i]);
+	}
+	free(done->path);
+	done->n = 0;
+}
+
 static int
-write_new(struct srr_register *reg, const char *dir, const char *name, const void *data,
-	  size_t len)
+write_new(struct srr_register *reg, struct written *done, const char *dir, const char *name,
+	  const void *data, size_t len)
 {
 	char path[4096];
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
 		return reg_error(reg, SRR_E_INPUT, "export path too long: %s", dir);
+	char **grown = realloc(done->path, (done->n + 1) * sizeof(*grown));
+	if (!grown)
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	done->path = grown;
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return reg_error(reg, errno == EEXIST ? SRR_E_EXISTS : SRR_E_IO, "%s: %s", path,
 				 strerror(errno));
+	if (!(done->path[done->n] = strdup(path))) {
+		close(fd);
+		unlink(path);
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	}
+	done->n++;
 	const char *p = data;
 	while (len > 0) {
 		ssize_t w = write(fd, p, len);
@@ -1259,6 +1287,7 @@ srr_approval_export(struct srr_register *reg, int64_t id, const char *dir)
 	struct cert_list anchors = { 0 };
 	_cleanup_free_ char *own = NULL;
 	size_t own_len = 0;
+	struct written w = { NULL, 0 };
 	int rc = srr_approval_find(&l, reg, id);
 	if (rc == 0)
 		rc = policy_current(&pl, reg);
@@ -1273,14 +1302,14 @@ srr_approval_export(struct srr_register *reg, int64_t id, const char *dir)
 	const struct srr_approval *a = srr_approval_list_get(l, 0);
 	char name[64];
 	snprintf(name, sizeof(name), "A-%lld.rec", (long long)id);
-	rc = write_new(reg, dir, name, a->record, a->record_len);
+	rc = write_new(reg, &w, dir, name, a->record, a->record_len);
 	/* Who asked, and the hashes of every signature: the approval's own
 	 * record, as its last event logged it. */
 	if (rc == 0)
 		rc = approval_record(reg, id, &own, &own_len);
 	snprintf(name, sizeof(name), "A-%lld.approval.rec", (long long)id);
 	if (rc == 0)
-		rc = write_new(reg, dir, name, own, own_len);
+		rc = write_new(reg, &w, dir, name, own, own_len);
 	for (size_t i = 0; rc == 0 && i <= a->n_signatures; i++) {
 		const unsigned char *p7s = i < a->n_signatures ? a->signatures[i].p7s
 							       : a->rejection_p7s;
@@ -1296,20 +1325,22 @@ srr_approval_export(struct srr_register *reg, int64_t id, const char *dir)
 				break;
 			snprintf(stem, sizeof(stem), "A-%lld-rejection", (long long)id);
 			snprintf(name, sizeof(name), "%s.rec", stem);
-			rc = write_new(reg, dir, name, a->rejection, a->rejection_len);
+			rc = write_new(reg, &w, dir, name, a->rejection, a->rejection_len);
 		}
 		_cleanup_free_ char *pem = NULL;
 		size_t pem_len = 0;
 		snprintf(name, sizeof(name), "%s.p7s", stem);
 		if (rc == 0)
-			rc = write_new(reg, dir, name, p7s, p7s_len);
+			rc = write_new(reg, &w, dir, name, p7s, p7s_len);
 		if (rc == 0)
 			rc = chain_pem(reg, cert, &anchors, &pem, &pem_len);
 		snprintf(name, sizeof(name), "%s.pem", stem);
 		if (rc == 0)
-			rc = write_new(reg, dir, name, pem, pem_len);
+			rc = write_new(reg, &w, dir, name, pem, pem_len);
 	}
 out:
+	/* All or nothing: a clash half-way takes back what was written. */
+	written_undo(&w, rc != 0);
 	cert_list_release(&anchors);
 	srr_policy_list_free(pl);
 	srr_approval_list_free(l);

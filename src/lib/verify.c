@@ -579,9 +579,16 @@ srr_verify(struct srr_register *reg, const struct srr_verify_options *options,
 	rc = policy_current(&pl, reg);
 	if (rc == 0) {
 		v.p = srr_policy_list_get(pl, 0);
-		if (options && options->trust_file)
+		if (options && options->trust_file) {
 			rc = cert_load_file(reg, &anchors, options->trust_file, "trust anchors");
-		else
+			/* As policy set does: an anchor issues certificates. */
+			for (size_t i = 0; rc == 0 && i < anchors.n; i++)
+				if (!anchors.v[i].ca)
+					rc = reg_error(reg, SRR_E_INPUT,
+						       "trust anchors: %s: %s is not a CA "
+						       "certificate",
+						       options->trust_file, anchors.v[i].subject);
+		} else
 			rc = cert_fetch(reg, &anchors, v.p->anchors, v.p->n_anchors);
 	}
 	if (rc == 0 && cert_trust_new(&v.tl, &anchors))

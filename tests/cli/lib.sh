@@ -27,6 +27,11 @@
 #   json_is FILTER EXPECTED       jq -r FILTER on $out gives EXPECTED
 #   events                        prints the number of events in the log
 #   fresh                         a new empty register at $SRR_DB
+#   token_fixture                 a SoftHSM2 token in $T/token, made by
+#                                 $SRR_TOKEN_FIXTURE (tests/token-fixture.sh);
+#                                 exports its KEY=VALUE lines (MODULE, PIN,
+#                                 KEY_URI, CA, SOFTHSM2_CONF, ...); skips the
+#                                 script (exit 77) when the fixture does
 #   _run CMD...                   run without judging: $rc, $out, $err
 #   finish                        prints "N passed, N failed"; exit 1 on failure
 
@@ -264,6 +269,34 @@ events() {
 fresh() {
 	rm -f "$SRR_DB" "$SRR_DB-wal" "$SRR_DB-shm" "$SRR_DB-journal"
 	srr init >/dev/null || { _fail "srr init"; return 1; }
+}
+
+token_fixture() {
+	local fixture=${SRR_TOKEN_FIXTURE:-} status k v
+	if [ -z "$fixture" ] || [ ! -r "$fixture" ]; then
+		_fail "token_fixture: set SRR_TOKEN_FIXTURE to tests/token-fixture.sh (meson does this)"
+		finish
+	fi
+	bash "$fixture" "$T/token" >"$T/.token-env" 2>"$T/.token-log"
+	status=$?
+	if [ "$status" = 77 ]; then
+		echo "SKIP: $(head -n 1 "$T/.token-log")"
+		_finished=1
+		rm -rf "$T"
+		exit 77
+	fi
+	if [ "$status" != 0 ]; then
+		_fail "token fixture $fixture exited $status"
+		_detail log "$(cat "$T/.token-log")"
+		finish
+	fi
+	# The values hold ';' and '=': read line by line, never source it.
+	while IFS='=' read -r k v; do
+		case $k in
+		'' | [!A-Z]* | *[!A-Z0-9_]*) continue ;;
+		esac
+		export "$k=$v"
+	done <"$T/.token-env"
 }
 
 finish() {
