@@ -385,12 +385,12 @@ approval_export(struct cli *cli, int argc, char **argv)
 	int rc = cli_parse(cli, &approval_commands[3], argc, argv, NULL, 2, 2, "ID DIR");
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-	int64_t id;
-	rc = parse_id(cli, argv[optind], &id);
-	if (rc == EXIT_OK)
-		rc = cli_open(cli, false);
+	struct srr_approval_list *l;
+	rc = find_one(cli, argv[optind], &l);
 	if (rc)
 		return rc;
+	int64_t id = srr_approval_list_get(l, 0)->id;
+	srr_approval_list_free(l);
 	if (srr_approval_export(cli->reg, id, argv[optind + 1]))
 		return cli_fail(cli, -1);
 	char text[64];

@@ -156,19 +156,6 @@ approval_risk_bytes(struct srr_register *reg, enum srr_subject subject, const st
 	return rc;
 }
 
-static int
-policy_in_force(struct srr_register *reg, unsigned *version)
-{
-	_cleanup_stmt_ sqlite3_stmt *st =
-		reg_stmt(reg, "SELECT coalesce(max(version), 0) FROM policy");
-	if (!st)
-		return SRR_E_DB;
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return reg_db_error(reg, "reading the policy");
-	*version = (unsigned)sqlite3_column_int64(st, 0);
-	return 0;
-}
-
 /*
  * The bytes of target as they are today: 0 and *bytes, 1 and why when the
  * target no longer has such bytes (no longer accepted, superseded policy),
@@ -216,7 +203,7 @@ subject_bytes(struct srr_register *reg, enum srr_subject subject, const char *ta
 		unsigned v;
 		if (!entity_id(target, "policy", &id))
 			break;
-		int rc = policy_in_force(reg, &v);
+		int rc = policy_version(reg, &v);
 		if (rc)
 			return rc;
 		if ((int64_t)v != id) {
@@ -774,7 +761,7 @@ resolve_target(struct srr_register *reg, enum srr_subject subject, const char *t
 		if (target)
 			return reg_error(reg, SRR_E_INPUT,
 					 "a policy approval is for the policy in force: no target");
-		int rc = policy_in_force(reg, &v);
+		int rc = policy_version(reg, &v);
 		if (rc)
 			return rc;
 		if (v == 0)

@@ -634,8 +634,8 @@ parse_policy(struct pctx *c, const char *name, const char *buf, size_t len, unsi
 	return rc;
 }
 
-static int
-current_version(struct srr_register *reg, unsigned *version)
+int
+policy_version(struct srr_register *reg, unsigned *version)
 {
 	_cleanup_stmt_ sqlite3_stmt *st =
 		reg_stmt(reg, "SELECT coalesce(max(version), 0) FROM policy");
@@ -738,7 +738,7 @@ static int
 do_set(struct srr_register *reg, const char *path, unsigned *version)
 {
 	unsigned v;
-	int rc = current_version(reg, &v);
+	int rc = policy_version(reg, &v);
 	if (rc)
 		return rc;
 	v++;
@@ -976,7 +976,7 @@ srr_policy_find(struct srr_policy_list **out, struct srr_register *reg, unsigned
 	if (rc)
 		return rc;
 	unsigned current;
-	rc = current_version(reg, &current);
+	rc = policy_version(reg, &current);
 	if (rc)
 		return rc;
 	if (version == 0)
