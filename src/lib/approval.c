@@ -634,8 +634,9 @@ approval_bytes_approved(struct srr_register *reg, enum srr_subject subject, cons
 
 /* --- the approval's own record (what its events log) ------------------- */
 
-int
-approval_record(struct srr_register *reg, int64_t id, char **bytes, size_t *len)
+/* The approval's own record, built from its rows. */
+static int
+approval_record_build(struct srr_register *reg, int64_t id, struct srr_record **out)
 {
 	_cleanup_stmt_ sqlite3_stmt *st =
 		reg_stmt(reg, "SELECT subject, target, record_sha256, requester, requested,"
@@ -686,6 +687,18 @@ approval_record(struct srr_register *reg, int64_t id, char **bytes, size_t *len)
 		srr_record_add(rec, "rejection-signer", (const char *)sqlite3_column_text(st, 9));
 	}
 	if (rc == 0)
+		*out = rec;
+	else
+		srr_record_free(rec);
+	return rc;
+}
+
+int
+approval_record(struct srr_register *reg, int64_t id, char **bytes, size_t *len)
+{
+	struct srr_record *rec = NULL;
+	int rc = approval_record_build(reg, id, &rec);
+	if (rc == 0)
 		rc = log_serialize(reg, rec, bytes, len);
 	srr_record_free(rec);
 	return rc;
@@ -694,18 +707,12 @@ approval_record(struct srr_register *reg, int64_t id, char **bytes, size_t *len)
 static int
 log_approval(struct srr_register *reg, const char *action, int64_t id)
 {
-	_cleanup_free_ char *bytes = NULL;
-	size_t len;
-	int rc = approval_record(reg, id, &bytes, &len);
-	if (rc)
-		return rc;
-	struct srr_record *rec;
-	char why[160] = "";
-	if (srr_record_parse(&rec, bytes, len, why, sizeof(why)))
-		return reg_error(reg, SRR_E_INPUT, "approval record: %s", why);
+	struct srr_record *rec = NULL;
+	int rc = approval_record_build(reg, id, &rec);
 	char entity[48];
 	snprintf(entity, sizeof(entity), "approval/%lld", (long long)id);
-	rc = log_append(reg, action, entity, rec);
+	if (rc == 0)
+		rc = log_append(reg, action, entity, rec);
 	srr_record_free(rec);
 	return rc;
 }
