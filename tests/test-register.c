@@ -296,7 +296,8 @@ START_TEST(open_migrates_older_schema)
 	srr_register_free(reg);
 
 	sqlite3 *db = raw_open(path);
-	raw_exec(db, "DROP TABLE signature; DROP TABLE approval;"
+	raw_exec(db, "DROP TABLE checkpoint; DROP TABLE log_state;"
+		     " DROP TABLE signature; DROP TABLE approval;"
 		     " DROP TABLE review_evidence; DROP TABLE review; DROP TABLE incident;"
 		     " DROP TABLE risk_action; DROP TABLE risk; DROP TABLE policy;"
 		     " DROP TABLE certificate; PRAGMA user_version = 1");

@@ -140,14 +140,17 @@ int srr_approval_parse_id(int64_t *id, const char *text);
 
 /** One problem srr_verify() found. */
 struct srr_finding {
-	int64_t approval;  /**< the request, A-<id> */
+	int64_t approval;  /**< the request, A-<id>; 0 for a finding about the log */
 	size_t signature;  /**< 1-based signature on it; 0: the request itself */
 	const char *signer; /**< with a signature: the approver, else the certificate's DN */
 	const char *check; /**< "record", "signature", "certificate", "chain", "validity",
 			      "usage", "approver", "role", "requester", "duplicate",
-			      "quorum", "stale", "rejection" */
+			      "quorum", "stale", "rejection"; about the log: "event",
+			      "state", "checkpoint", "clock", "since" */
 	const char *message;
 	int failure;	   /**< 0: information (a pending request), 1: a failure */
+	int64_t event;	   /**< log findings: the (first) event concerned, or 0 */
+	int64_t checkpoint; /**< log findings: the checkpoint concerned (C-<id>), or 0 */
 };
 
 typedef void (*srr_finding_fn)(void *userdata, const struct srr_finding *finding);
@@ -158,6 +161,9 @@ struct srr_verify_options {
 	const char *trust_file;
 	/** Threads for signature checks; 0: one per online CPU (up to 8). */
 	unsigned threads;
+	/** A checkpoint body kept from earlier (srr checkpoint export): prove
+	 * that today's log extends the one it signed. NULL: none. */
+	const char *since_file;
 };
 
 struct srr_verify_result {
@@ -165,13 +171,21 @@ struct srr_verify_result {
 	size_t signatures;
 	size_t failures;
 	size_t approved, pending, stale, rejected;
+	int64_t events;	    /**< events read */
+	size_t entities;    /**< entities held against their last event */
+	size_t checkpoints; /**< signed checkpoints checked */
+	int64_t covered;    /**< events covered by the newest signed checkpoint */
 };
 
 /**
- * Re-verify every approval: each signature over the frozen bytes, the
- * signer certificate's chain to the trust anchors, its validity at the
- * signing time, its usages, the approver and role it maps to, the
- * requester rule, the quorum, and staleness. Each problem goes to @p fn
+ * Re-verify the register. The log: every event's leaf against its columns
+ * and record, the sequence, the Merkle tree against every signed
+ * checkpoint (signature, signer chain, root), each entity's rows against
+ * its last event, and with options->since_file a consistency proof from
+ * a checkpoint kept earlier. Every approval: each signature over the
+ * frozen bytes, the signer certificate's chain to the trust anchors, its
+ * validity at the signing time, its usages, the approver and role it maps
+ * to, the requester rule, the quorum, and staleness. Each problem goes to @p fn
  * (may be NULL). Returns 0 when the checks ran (look at
  * @p result->failures), or an error when they could not.
  */

@@ -21,5 +21,7 @@
 #include <srr/due.h>
 #include <srr/token.h>
 #include <srr/approval.h>
+#include <srr/checkpoint.h>
+#include <srr/bundle.h>
 
 #endif

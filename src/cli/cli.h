@@ -149,12 +149,16 @@ int cmd_due(struct cli *cli, int argc, char **argv);
 int cmd_approval(struct cli *cli, int argc, char **argv);
 int cmd_approve(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
+int cmd_checkpoint(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
 
 extern const struct command init_command;
 extern const struct command log_command;
 extern const struct command due_command;
 extern const struct command approve_command;
 extern const struct command verify_command;
+extern const struct command checkpoint_command;
+extern const struct command export_command;
 extern const struct command supplier_commands[];
 extern const size_t n_supplier_commands;
 extern const struct command contract_commands[];

@@ -76,13 +76,18 @@ const struct command approve_command = {
 const struct command verify_command = {
 	"verify",
 	cmd_verify,
-	"Re-verify every signed approval",
-	"Usage: srr verify [--trust CA.pem] [--threads N]\n"
+	"Re-verify the log, its checkpoints and every signed approval",
+	"Usage: srr verify [--trust CA.pem] [--since CHECKPOINT-FILE] [--threads N]\n"
 	"\n"
 	"  --trust CA.pem   trust these CA certificates instead of the policy's\n"
+	"  --since FILE     a checkpoint kept earlier ('srr checkpoint export'): prove\n"
+	"                   that today's log extends the one it signed\n"
 	"  --threads N      threads for signature checks (default: one per CPU)\n"
 	"\n"
-	"Checks each signature over the approved bytes, the signer's chain to a\n"
+	"The log: every event against its leaf and record, the sequence, the\n"
+	"Merkle tree against each signed checkpoint (signature, signer, root),\n"
+	"and each entity's rows against its last event, naming the first bad\n"
+	"event. Approvals: each signature over the approved bytes, the signer's chain to a\n"
 	"trust anchor, validity at the signing time, key usage, approver and role,\n"
 	"the requester rule, the quorum, and whether the approved record has\n"
 	"changed since (stale). Prints one line per problem naming the approval\n"
@@ -499,8 +504,15 @@ cmd_approve(struct cli *cli, int argc, char **argv)
 	srr_token_free(tok);
 	if (rc)
 		return rc;
+	struct srr_checkpoint_list *cl = NULL;
 	if (srr_approval_find(&l, cli->reg, id))
 		return cli_fail(cli, -1);
+	if (srr_checkpoint_latest(&cl, cli->reg)) {
+		srr_approval_list_free(l);
+		return cli_fail(cli, -1);
+	}
+	/* The checkpoint this approve signed: the newest. */
+	const struct srr_checkpoint *cp = srr_checkpoint_list_get(cl, 0);
 	a = srr_approval_list_get(l, 0);
 	if (cli->json) {
 		struct json j;
@@ -514,12 +526,18 @@ cmd_approve(struct cli *cli, int argc, char **argv)
 		json_int(&j, a->have);
 		json_key(&j, "quorum");
 		json_int(&j, a->quorum);
+		json_key(&j, "checkpoint");
+		json_int(&j, cp ? cp->id : 0);
 		json_object_end(&j);
 		json_end(&j);
 	} else {
 		printf("Signed A-%lld: %s (%u of %u)\n", (long long)id,
 		       srr_approval_status_name(a->status), a->have, a->quorum);
+		if (cp)
+			printf("Signed checkpoint C-%lld: %lld events\n", (long long)cp->id,
+			       (long long)cp->size);
 	}
+	srr_checkpoint_list_free(cl);
 	srr_approval_list_free(l);
 	return EXIT_OK;
 }
@@ -527,7 +545,7 @@ cmd_approve(struct cli *cli, int argc, char **argv)
 /* Findings as they come: printed at once for people; kept for --json,
  * which prints one document only once the run could be completed. */
 struct finding_copy {
-	long long approval, signature;
+	long long approval, signature, event, checkpoint;
 	char *signer, *check, *message;
 	bool failure;
 };
@@ -543,6 +561,10 @@ static void
 on_finding(void *userdata, const struct srr_finding *f)
 {
 	struct findings *fs = userdata;
+	if (!fs->json && !f->approval) {
+		printf("%s: %s\n", f->check, f->message);
+		return;
+	}
 	if (!fs->json) {
 		printf("A-%lld", (long long)f->approval);
 		if (f->signature)
@@ -562,6 +584,8 @@ on_finding(void *userdata, const struct srr_finding *f)
 	}
 	struct finding_copy *c = &fs->v[fs->n++];
 	c->approval = f->approval;
+	c->event = f->event;
+	c->checkpoint = f->checkpoint;
 	c->signature = (long long)f->signature;
 	c->signer = f->signer ? strdup(f->signer) : NULL;
 	c->check = strdup(f->check);
@@ -590,6 +614,14 @@ findings_json(struct cli *cli, const struct findings *fs, const struct srr_verif
 	json_int(&j, (long long)r->stale);
 	json_key(&j, "rejected");
 	json_int(&j, (long long)r->rejected);
+	json_key(&j, "events");
+	json_int(&j, r->events);
+	json_key(&j, "entities");
+	json_int(&j, (long long)r->entities);
+	json_key(&j, "checkpoints");
+	json_int(&j, (long long)r->checkpoints);
+	json_key(&j, "covered");
+	json_int(&j, r->covered);
 	json_key(&j, "failures");
 	json_int(&j, (long long)r->failures);
 	json_key(&j, "findings");
@@ -599,6 +631,10 @@ findings_json(struct cli *cli, const struct findings *fs, const struct srr_verif
 		json_object_begin(&j);
 		json_key(&j, "approval");
 		json_int(&j, c->approval);
+		json_key(&j, "event");
+		json_int(&j, c->event);
+		json_key(&j, "checkpoint");
+		json_int(&j, c->checkpoint);
 		json_key(&j, "signature");
 		json_int(&j, c->signature);
 		json_key(&j, "signer");
@@ -635,6 +671,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	const struct cli_opt opts[] = {
 		{ "trust", CLI_STR, &o.trust_file },
 		{ "threads", CLI_STR, &threads },
+		{ "since", CLI_STR, &o.since_file },
 		{ NULL },
 	};
 	int rc = cli_parse(cli, &verify_command, argc, argv, opts, 0, 0, "");
@@ -657,11 +694,15 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	else if (cli->json)
 		findings_json(cli, &fs, &r);
 	else
-		printf("%s: %zu approval%s (%zu approved, %zu pending, %zu stale, %zu rejected), "
-		       "%zu signature%s, %zu failure%s\n",
-		       r.failures ? "FAILED" : "OK", r.approvals, r.approvals == 1 ? "" : "s",
-		       r.approved, r.pending, r.stale, r.rejected, r.signatures,
-		       r.signatures == 1 ? "" : "s", r.failures, r.failures == 1 ? "" : "s");
+		printf("%s: %lld event%s (%lld under a signed checkpoint, %zu checkpoint%s), "
+		       "%zu entit%s, %zu approval%s (%zu approved, %zu pending, %zu stale, "
+		       "%zu rejected), %zu signature%s, %zu failure%s\n",
+		       r.failures ? "FAILED" : "OK", (long long)r.events, r.events == 1 ? "" : "s",
+		       (long long)r.covered, r.checkpoints, r.checkpoints == 1 ? "" : "s",
+		       r.entities, r.entities == 1 ? "y" : "ies", r.approvals,
+		       r.approvals == 1 ? "" : "s", r.approved, r.pending, r.stale, r.rejected,
+		       r.signatures, r.signatures == 1 ? "" : "s", r.failures,
+		       r.failures == 1 ? "" : "s");
 	findings_free(&fs);
 	if (rc)
 		return rc;

@@ -19,7 +19,9 @@ static const struct command commands[] = {
 	{ "risk", cmd_risk, "Risks per supplier and their treatment", NULL },
 	{ "approval", cmd_approval, "Ask for, list, show, export and reject approvals", NULL },
 	{ "approve", cmd_approve, "Sign an approval with a key on a PKCS#11 token", NULL },
-	{ "verify", cmd_verify, "Re-verify every signed approval", NULL },
+	{ "checkpoint", cmd_checkpoint, "Sign, list and export checkpoints of the audit log", NULL },
+	{ "verify", cmd_verify, "Re-verify the log, its checkpoints and every approval", NULL },
+	{ "export", cmd_export, "Write an auditor bundle", NULL },
 	{ "due", cmd_due, "What is overdue and what is due soon", NULL },
 	{ "log", cmd_log, "List the events of the audit log", NULL },
 };

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "register-private.h"
 #include "srr/approval.h"
@@ -58,5 +59,22 @@ int approval_record(struct srr_register *reg, int64_t id, char **bytes, size_t *
 /* The bytes a signed refusal of a signs. */
 int approval_rejection_bytes(struct srr_register *reg, const struct srr_approval *a,
 			     const char *reason, char **bytes, size_t *len);
+
+/* --- signing with a token (approvals, refusals, checkpoints) --- */
+struct cert;
+struct cert_list;
+
+/* The token's certificate, appended to cl. */
+int signer_cert(struct srr_register *reg, struct srr_token *tok, struct cert_list *cl);
+
+/* The checks on a signer certificate that do not depend on what it signs:
+ * usage, chain to p's trust anchors, validity at time at. label starts
+ * the message ("A-3", "checkpoint"). */
+int signer_check(struct srr_register *reg, const struct srr_policy *p, const struct cert *c,
+		 time_t at, const char *label);
+
+/* Sign bytes with tok (detached CMS) and read back the signing time. */
+int signer_sign(struct srr_register *reg, struct srr_token *tok, const void *bytes, size_t len,
+		unsigned char **p7s, size_t *p7s_len, char signed_at[21]);
 
 #endif

@@ -22,6 +22,8 @@
 
 #include "approval-private.h"
 #include "cert-private.h"
+#include "checkpoint-private.h"
+#include "files-private.h"
 #include "libsrr-private.h"
 #include "list-private.h"
 #include "log-private.h"
@@ -875,8 +877,8 @@ srr_approval_request(struct srr_register *reg, enum srr_subject subject, const c
 
 /* The checks on a signer certificate that do not depend on the request:
  * usage, chain to the policy's anchors, validity at time at. */
-static int
-check_signer(struct srr_register *reg, const struct srr_policy *p, const struct cert *c,
+int
+signer_check(struct srr_register *reg, const struct srr_policy *p, const struct cert *c,
 	     time_t at, const char *label)
 {
 	gnutls_x509_crt_t crt;
@@ -916,8 +918,8 @@ check_signer(struct srr_register *reg, const struct srr_policy *p, const struct 
 }
 
 /* Sign bytes with tok and read back the signing time it put in. */
-static int
-sign(struct srr_register *reg, struct srr_token *tok, const void *bytes, size_t len,
+int
+signer_sign(struct srr_register *reg, struct srr_token *tok, const void *bytes, size_t len,
      unsigned char **p7s, size_t *p7s_len, char signed_at[21])
 {
 	int rc = srr_token_sign(tok, p7s, p7s_len, bytes, len);
@@ -949,8 +951,8 @@ sign(struct srr_register *reg, struct srr_token *tok, const void *bytes, size_t 
 	return 0;
 }
 
-static int
-token_cert(struct srr_register *reg, struct srr_token *tok, struct cert_list *cl)
+int
+signer_cert(struct srr_register *reg, struct srr_token *tok, struct cert_list *cl)
 {
 	const unsigned char *der;
 	size_t len;
@@ -992,9 +994,9 @@ do_approve(struct srr_register *reg, int64_t id, struct srr_token *tok)
 			       label, p->version);
 		goto out;
 	}
-	rc = token_cert(reg, tok, &cl);
+	rc = signer_cert(reg, tok, &cl);
 	if (rc == 0)
-		rc = check_signer(reg, p, &cl.v[0], time(NULL), label);
+		rc = signer_check(reg, p, &cl.v[0], time(NULL), label);
 	if (rc)
 		goto out;
 	const struct srr_approver *who;
@@ -1015,7 +1017,7 @@ do_approve(struct srr_register *reg, int64_t id, struct srr_token *tok)
 			goto out;
 		}
 	}
-	rc = sign(reg, tok, a->record, a->record_len, &p7s, &p7s_len, signed_at);
+	rc = signer_sign(reg, tok, a->record, a->record_len, &p7s, &p7s_len, signed_at);
 	if (rc == 0)
 		rc = cert_store(reg, &cl);
 	if (rc)
@@ -1035,6 +1037,10 @@ do_approve(struct srr_register *reg, int64_t id, struct srr_token *tok)
 		rc = reg_db_error(reg, "storing a signature");
 	if (rc == 0)
 		rc = log_approval(reg, "approval.sign", id);
+	/* A checkpoint that covers the signature's event, signed in the same
+	 * session (one PIN) and the same transaction. */
+	if (rc == 0)
+		rc = checkpoint_add(reg, tok, &cl.v[0], checkpoint_clock_synced(), NULL);
 out:
 	free(p7s);
 	cert_list_release(&cl);
@@ -1103,9 +1109,9 @@ do_reject(struct srr_register *reg, int64_t id, const char *reason, struct srr_t
 	}
 	if (tok) {
 		/* A signed refusal is by someone the policy names. */
-		rc = token_cert(reg, tok, &cl);
+		rc = signer_cert(reg, tok, &cl);
 		if (rc == 0)
-			rc = check_signer(reg, p, &cl.v[0], time(NULL), label);
+			rc = signer_check(reg, p, &cl.v[0], time(NULL), label);
 		if (rc == 0 && !approval_find_approver(p, cl.v[0].sha256, cl.v[0].spki_sha256))
 			rc = reg_error(reg, SRR_E_VERIFY,
 				       "%s: approver (%s): the signer certificate is not an "
@@ -1114,7 +1120,7 @@ do_reject(struct srr_register *reg, int64_t id, const char *reason, struct srr_t
 		if (rc == 0)
 			rc = approval_rejection_bytes(reg, a, reason, &bytes, &len);
 		if (rc == 0)
-			rc = sign(reg, tok, bytes, len, &p7s, &p7s_len, signed_at);
+			rc = signer_sign(reg, tok, bytes, len, &p7s, &p7s_len, signed_at);
 		if (rc == 0)
 			rc = cert_store(reg, &cl);
 		if (rc)
@@ -1161,64 +1167,6 @@ srr_approval_reject(struct srr_register *reg, int64_t id, const char *reason,
 }
 
 /* --- export ------------------------------------------------------------ */
-
-/* The files an export wrote, to take back if it fails half-way. */
-struct written {
-	char **path;
-	size_t n;
-};
-
-static void
-written_undo(struct written *done, bool undo)
-{
-	for (size_t i = 0; i < done->n; i++) {
-		if (undo)
-			unlink(done->path[i]);
-		free(done->path[i]);
-	}
-	free(done->path);
-	done->n = 0;
-}
-
-static int
-write_new(struct srr_register *reg, struct written *done, const char *dir, const char *name,
-	  const void *data, size_t len)
-{
-	char path[4096];
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
-		return reg_error(reg, SRR_E_INPUT, "export path too long: %s", dir);
-	char **grown = realloc(done->path, (done->n + 1) * sizeof(*grown));
-	if (!grown)
-		return reg_error(reg, SRR_E_NOMEM, "out of memory");
-	done->path = grown;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return reg_error(reg, errno == EEXIST ? SRR_E_EXISTS : SRR_E_IO, "%s: %s", path,
-				 strerror(errno));
-	if (!(done->path[done->n] = strdup(path))) {
-		close(fd);
-		unlink(path);
-		return reg_error(reg, SRR_E_NOMEM, "out of memory");
-	}
-	done->n++;
-	const char *p = data;
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			int e = errno;
-			close(fd);
-			unlink(path);
-			return reg_error(reg, SRR_E_IO, "%s: %s", path, strerror(e));
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0)
-		return reg_error(reg, SRR_E_IO, "%s: %s", path, strerror(errno));
-	return 0;
-}
 
 /* The signer certificate in PEM, followed by the anchors that issued it. */
 static int
@@ -1281,7 +1229,7 @@ srr_approval_export(struct srr_register *reg, int64_t id, const char *dir)
 	struct cert_list anchors = { 0 };
 	_cleanup_free_ char *own = NULL;
 	size_t own_len = 0;
-	struct written w = { NULL, 0 };
+	struct written w = { 0 };
 	int rc = srr_approval_find(&l, reg, id);
 	if (rc == 0)
 		rc = policy_current(&pl, reg);
@@ -1296,14 +1244,14 @@ srr_approval_export(struct srr_register *reg, int64_t id, const char *dir)
 	const struct srr_approval *a = srr_approval_list_get(l, 0);
 	char name[64];
 	snprintf(name, sizeof(name), "A-%lld.rec", (long long)id);
-	rc = write_new(reg, &w, dir, name, a->record, a->record_len);
+	rc = write_new_in(reg, &w, dir, name, a->record, a->record_len);
 	/* Who asked, and the hashes of every signature: the approval's own
 	 * record, as its last event logged it. */
 	if (rc == 0)
 		rc = approval_record(reg, id, &own, &own_len);
 	snprintf(name, sizeof(name), "A-%lld.approval.rec", (long long)id);
 	if (rc == 0)
-		rc = write_new(reg, &w, dir, name, own, own_len);
+		rc = write_new_in(reg, &w, dir, name, own, own_len);
 	for (size_t i = 0; rc == 0 && i <= a->n_signatures; i++) {
 		const unsigned char *p7s = i < a->n_signatures ? a->signatures[i].p7s
 							       : a->rejection_p7s;
@@ -1319,18 +1267,18 @@ srr_approval_export(struct srr_register *reg, int64_t id, const char *dir)
 				break;
 			snprintf(stem, sizeof(stem), "A-%lld-rejection", (long long)id);
 			snprintf(name, sizeof(name), "%s.rec", stem);
-			rc = write_new(reg, &w, dir, name, a->rejection, a->rejection_len);
+			rc = write_new_in(reg, &w, dir, name, a->rejection, a->rejection_len);
 		}
 		_cleanup_free_ char *pem = NULL;
 		size_t pem_len = 0;
 		snprintf(name, sizeof(name), "%s.p7s", stem);
 		if (rc == 0)
-			rc = write_new(reg, &w, dir, name, p7s, p7s_len);
+			rc = write_new_in(reg, &w, dir, name, p7s, p7s_len);
 		if (rc == 0)
 			rc = chain_pem(reg, cert, &anchors, &pem, &pem_len);
 		snprintf(name, sizeof(name), "%s.pem", stem);
 		if (rc == 0)
-			rc = write_new(reg, &w, dir, name, pem, pem_len);
+			rc = write_new_in(reg, &w, dir, name, pem, pem_len);
 	}
 out:
 	/* All or nothing: a clash half-way takes back what was written. */

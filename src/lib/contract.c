@@ -138,8 +138,7 @@ check_contract(struct srr_register *reg, const struct srr_contract *c)
 }
 
 static int
-log_contract(struct srr_register *reg, const char *action, const struct srr_contract *c,
-	     char **bytes, size_t *len)
+to_record(struct srr_register *reg, const struct srr_contract *c, struct srr_record **out)
 {
 	struct srr_record *r;
 	if (srr_record_new(&r, "contract"))
@@ -150,12 +149,24 @@ log_contract(struct srr_register *reg, const char *action, const struct srr_cont
 	srr_record_add(r, "end", c->end);
 	if (c->notice_days >= 0)
 		srr_record_add_int(r, "notice-days", c->notice_days);
+	/* From the date, as the status column is written with it. */
 	srr_record_add(r, "status", c->terminated ? "terminated" : "active");
 	srr_record_add(r, "terminated", c->terminated);
 	for (unsigned i = 0; i < SRR_CLAUSE_COUNT; i++)
 		if (c->clauses & (1u << i))
 			srr_record_add(r, "clause", clause_names[i]);
-	int rc;
+	*out = r;
+	return 0;
+}
+
+static int
+log_contract(struct srr_register *reg, const char *action, const struct srr_contract *c,
+	     char **bytes, size_t *len)
+{
+	struct srr_record *r;
+	int rc = to_record(reg, c, &r);
+	if (rc)
+		return rc;
 	if (action) {
 		char entity[2 * REF_MAX + 16];
 		snprintf(entity, sizeof(entity), "contract/%s/%s", c->supplier, c->ref);
@@ -324,6 +335,32 @@ srr_contract_find(struct srr_contract_list **out, struct srr_register *reg, cons
 }
 
 DEFINE_LIST_ACCESSORS(contract, struct srr_contract)
+
+int
+contract_state_record(struct srr_register *reg, const char *supplier, const char *ref,
+		      struct srr_record **out)
+{
+	struct srr_contract_list *l;
+	int rc = srr_contract_find(&l, reg, supplier, ref);
+	if (rc)
+		return rc;
+	rc = to_record(reg, &l->items[0], out);
+	srr_contract_list_free(l);
+	return rc;
+}
+
+int
+contract_entities(struct srr_register *reg, entity_fn fn, void *userdata)
+{
+	/* Suppliers by key, each one's contracts by ref, both from unique
+	 * indexes: in order without a sort (whose memory would grow with the
+	 * register). CROSS JOIN keeps SQLite to that loop order. */
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT 'contract/' || s.key || '/' || c.ref"
+			      " FROM supplier s CROSS JOIN contract c ON c.supplier_id = s.id"
+			      " ORDER BY s.key, c.ref");
+	return st ? entity_each_row(reg, st, fn, userdata) : SRR_E_DB;
+}
 
 static int
 write_contract(struct srr_register *reg, const struct srr_contract *c)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "incident-private.h"
 #include "libsrr-private.h"
 #include "list-private.h"
 #include "log-private.h"
@@ -50,7 +51,7 @@ check_time(struct srr_register *reg, const char *what, const char *t, int64_t *s
 }
 
 static int
-log_incident(struct srr_register *reg, const char *action, const struct srr_incident *in)
+to_record(struct srr_register *reg, const struct srr_incident *in, struct srr_record **out)
 {
 	struct srr_record *r;
 	if (srr_record_new(&r, "incident"))
@@ -61,9 +62,20 @@ log_incident(struct srr_register *reg, const char *action, const struct srr_inci
 	srr_record_add(r, "notified", in->notified);
 	srr_record_add(r, "severity", srr_severity_name(in->severity));
 	srr_record_add(r, "summary", in->summary);
+	*out = r;
+	return 0;
+}
+
+static int
+log_incident(struct srr_register *reg, const char *action, const struct srr_incident *in)
+{
+	struct srr_record *r;
+	int rc = to_record(reg, in, &r);
+	if (rc)
+		return rc;
 	char entity[48];
 	snprintf(entity, sizeof(entity), "incident/%lld", (long long)in->id);
-	int rc = log_append(reg, action, entity, r);
+	rc = log_append(reg, action, entity, r);
 	srr_record_free(r);
 	return rc;
 }
@@ -257,3 +269,23 @@ srr_incident_find(struct srr_incident_list **out, struct srr_register *reg, int6
 }
 
 DEFINE_LIST_ACCESSORS(incident, struct srr_incident)
+
+int
+incident_state_record(struct srr_register *reg, int64_t id, struct srr_record **out)
+{
+	struct srr_incident_list *l;
+	int rc = srr_incident_find(&l, reg, id);
+	if (rc)
+		return rc;
+	rc = to_record(reg, &l->items[0], out);
+	srr_incident_list_free(l);
+	return rc;
+}
+
+int
+incident_entities(struct srr_register *reg, entity_fn fn, void *userdata)
+{
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT 'incident/' || id FROM incident ORDER BY id");
+	return st ? entity_each_row(reg, st, fn, userdata) : SRR_E_DB;
+}

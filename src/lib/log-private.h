@@ -15,6 +15,9 @@ int log_append(struct srr_register *reg, const char *action, const char *entity,
  * (the model validated the input; a failure here is a bug). */
 int log_serialize(struct srr_register *reg, const struct srr_record *rec, char **out, size_t *len);
 
+/* The log's size and the root of its hash tree (RFC 9162 MTH). */
+int log_root(struct srr_register *reg, int64_t *size, unsigned char root[32]);
+
 /* SHA-256 of data as 64 lowercase hex digits. */
 int sha256_hex(struct srr_register *reg, const void *data, size_t len, char hex[65]);
 

@@ -9,6 +9,7 @@
 #include "libsrr-private.h"
 #include "list-private.h"
 #include "log-private.h"
+#include "merkle-private.h"
 #include "srr/log.h"
 #include "util/arena.h"
 
@@ -46,6 +47,105 @@ next_seq(struct srr_register *reg, int64_t *seq)
 		return reg_db_error(reg, "reading the event log");
 	*seq = sqlite3_column_int64(st, 0);
 	return 0;
+}
+
+/* --- the hash tree ------------------------------------------------------ */
+
+/* Rebuild the frontier from the first size leaves: after the migration
+ * that brought the tree, or when the stored one does not match the log. */
+static int
+frontier_rebuild(struct srr_register *reg, struct merkle_frontier *f, int64_t size)
+{
+	merkle_frontier_init(f);
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT leaf FROM event WHERE seq <= ?1 ORDER BY seq");
+	if (!st)
+		return SRR_E_DB;
+	sqlite3_bind_int64(st, 1, size);
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		merkle_hash h;
+		merkle_leaf_hash(h, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+		merkle_frontier_append(f, h, NULL, NULL);
+	}
+	if (s != SQLITE_DONE)
+		return reg_db_error(reg, "reading the event log");
+	if (f->size != (uint64_t)size)
+		return reg_error(reg, SRR_E_FORMAT,
+				 "the event log has gaps: %llu events up to event %lld",
+				 (unsigned long long)f->size, (long long)size);
+	return 0;
+}
+
+/* The frontier of the log's first size events: the cached one, the stored
+ * one, or rebuilt from the leaves, in that order. */
+static int
+frontier_get(struct srr_register *reg, int64_t size, struct merkle_frontier **out)
+{
+	if (!reg->frontier && !(reg->frontier = malloc(sizeof(*reg->frontier))))
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	struct merkle_frontier *f = reg->frontier;
+	*out = f;
+	if (reg->frontier_valid && f->size == (uint64_t)size)
+		return 0;
+	reg->frontier_valid = false;
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT frontier FROM log_state WHERE id = 1 AND size = ?1");
+	if (!st)
+		return SRR_E_DB;
+	sqlite3_bind_int64(st, 1, size);
+	int s = sqlite3_step(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		return reg_db_error(reg, "reading the log's hash tree");
+	int rc = 0;
+	if (s != SQLITE_ROW || merkle_frontier_decode(f, sqlite3_column_blob(st, 0),
+						      (size_t)sqlite3_column_bytes(st, 0)) ||
+	    f->size != (uint64_t)size)
+		rc = frontier_rebuild(reg, f, size);
+	if (rc == 0)
+		reg->frontier_valid = true;
+	return rc;
+}
+
+/* Add the new leaf to the tree and store its frontier, in the append's
+ * transaction. */
+static int
+frontier_append(struct srr_register *reg, int64_t seq, const char *leaf, size_t len)
+{
+	struct merkle_frontier *f;
+	int rc = frontier_get(reg, seq - 1, &f);
+	if (rc)
+		return rc;
+	merkle_hash h;
+	merkle_leaf_hash(h, leaf, len);
+	reg->frontier_valid = false; /* until it is stored */
+	merkle_frontier_append(f, h, NULL, NULL);
+	unsigned char buf[8 + 64 * MERKLE_HASH_LEN];
+	size_t n = merkle_frontier_encode(f, buf);
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "INSERT INTO log_state (id, size, frontier) VALUES (1, ?1, ?2)"
+			      " ON CONFLICT (id) DO UPDATE SET size = excluded.size,"
+			      " frontier = excluded.frontier");
+	if (!st)
+		return SRR_E_DB;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_blob(st, 2, buf, (int)n, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return reg_db_error(reg, "storing the log's hash tree");
+	reg->frontier_valid = true;
+	return 0;
+}
+
+int
+log_root(struct srr_register *reg, int64_t *size, unsigned char root[32])
+{
+	int rc = srr_log_size(size, reg);
+	struct merkle_frontier *f;
+	if (rc == 0)
+		rc = frontier_get(reg, *size, &f);
+	if (rc == 0)
+		merkle_frontier_root(f, root);
+	return rc;
 }
 
 int
@@ -100,7 +200,7 @@ log_append(struct srr_register *reg, const char *action, const char *entity,
 	sqlite3_bind_blob(st, 7, leaf, (int)leaf_len, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return reg_db_error(reg, "appending to the event log");
-	return 0;
+	return frontier_append(reg, seq, leaf, leaf_len);
 }
 
 struct srr_event_list {

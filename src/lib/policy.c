@@ -647,6 +647,36 @@ policy_version(struct srr_register *reg, unsigned *version)
 	return 0;
 }
 
+int
+policy_state_record(struct srr_register *reg, int64_t version, char **bytes, size_t *len)
+{
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT record FROM policy WHERE version = ?1");
+	if (!st)
+		return SRR_E_DB;
+	sqlite3_bind_int64(st, 1, version);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return reg_error(reg, SRR_E_NOTFOUND, "no policy version %lld", (long long)version);
+	if (rc != SQLITE_ROW)
+		return reg_db_error(reg, "reading the policy");
+	*len = (size_t)sqlite3_column_bytes(st, 0);
+	*bytes = malloc(*len + 1);
+	if (!*bytes)
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	memcpy(*bytes, sqlite3_column_blob(st, 0), *len);
+	(*bytes)[*len] = '\0';
+	return 0;
+}
+
+int
+policy_entities(struct srr_register *reg, entity_fn fn, void *userdata)
+{
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT 'policy/' || version FROM policy ORDER BY version");
+	return st ? entity_each_row(reg, st, fn, userdata) : SRR_E_DB;
+}
+
 static int
 read_source(struct srr_register *reg, const char *path, char **out, size_t *len)
 {
@@ -1065,4 +1095,25 @@ int
 policy_current(struct srr_policy_list **out, struct srr_register *reg)
 {
 	return srr_policy_find(out, reg, 0);
+}
+
+int
+policy_from_record(struct srr_policy_list **out, struct srr_register *reg, const char *bytes,
+		   size_t len)
+{
+	static const char head[] = SRR_RECORD_MAGIC " policy\n";
+	if (len < sizeof(head) - 1 || memcmp(bytes, head, sizeof(head) - 1) != 0)
+		return reg_error(reg, SRR_E_FORMAT, "not a policy record");
+	struct srr_policy_list *l = calloc(1, sizeof(*l));
+	if (!l)
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	int rc = load_view(reg, l, bytes, len);
+	if (rc == 0 && l->policy.version == 0)
+		rc = reg_error(reg, SRR_E_FORMAT, "a policy record has a version from 1");
+	if (rc) {
+		srr_policy_list_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
 }

@@ -264,12 +264,32 @@ static const struct field_spec rejection_fields[] = {
 	{ "reason", V_TEXT, ONE },
 };
 
+/* An auditor bundle's description (docs/formats/bundle.md). */
+static const char *const bundle_kinds[] = { "full", "sample", NULL };
+static const struct field_spec bundle_fields[] = {
+	{ "format", V_UINT, ONE },   { "origin", V_HEX, ONE },
+	{ "created", V_TIME, ONE },  { "kind", V_ENUM, ONE, bundle_kinds },
+	{ "events", V_UINT, ONE },   { "checkpoint", V_UINT, ONE },
+	{ "sample", V_UINT, OPT },   { "seed", V_UINT, OPT },
+	{ "item", V_ENTITY, MANY, NULL, 0, true },
+};
+
+/* An RFC 9162 inclusion proof of one event against a checkpoint. */
+static const struct field_spec inclusion_fields[] = {
+	{ "seq", V_UINT, ONE },
+	{ "checkpoint", V_UINT, ONE },
+	{ "tree-size", V_UINT, ONE },
+	{ "hash", V_SHA256, MANY },
+};
+
 #define TYPE(name, f)                                                                              \
 	{                                                                                          \
 		name, f, ARRAY_LEN(f)                                                              \
 	}
 static const struct type_spec types[] = {
 	TYPE("acceptance", acceptance_fields),
+	TYPE("bundle", bundle_fields),
+	TYPE("inclusion", inclusion_fields),
 	TYPE("approval", approval_fields),
 	TYPE("rejection", rejection_fields),
 	TYPE("treatment-plan", treatment_plan_fields),

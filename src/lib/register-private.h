@@ -9,6 +9,8 @@
 #include "srr/register.h"
 #include "util/cleanup.h"
 
+struct merkle_frontier;
+
 #define SRR_APPLICATION_ID 0x73727231 /* "srr1" in PRAGMA application_id */
 #define ERRMSG_MAX	   512
 #define STMT_CACHE_MAX	   256
@@ -26,6 +28,10 @@ struct srr_register {
 	int schema;
 	int tx_depth;
 	int64_t today; /* days since epoch; INT64_MIN: use the clock */
+	/* The log's hash tree frontier after its last event, cached between
+	 * appends (log.c); NULL or invalid after a rollback. */
+	struct merkle_frontier *frontier;
+	bool frontier_valid;
 	char errmsg[ERRMSG_MAX];
 	struct stmt_cache_entry stmts[STMT_CACHE_MAX];
 	unsigned n_stmts;
@@ -82,6 +88,11 @@ int64_t reg_moment_of(int64_t day);
 
 /* The actor recorded on changes. */
 const char *reg_actor(const struct srr_register *reg);
+
+/* The register's own record (its id and schema level) as the register
+ * is now: what its register.init or register.migrate event logged. */
+struct srr_record;
+int register_state_record(struct srr_register *reg, struct srr_record **out);
 
 /* Validate one text field a user gave: UTF-8, 1..max bytes, no control
  * characters (LF allowed when multiline). "what" names the field. */

@@ -137,6 +137,7 @@ close_db(struct srr_register *reg)
 	reg->id[0] = '\0';
 	reg->schema = 0;
 	reg->tx_depth = 0;
+	reg->frontier_valid = false;
 }
 
 SRR_EXPORT void
@@ -145,6 +146,7 @@ srr_register_free(struct srr_register *reg)
 	if (!reg)
 		return;
 	close_db(reg);
+	free(reg->frontier);
 	free(reg->path);
 	free(reg->actor);
 	free(reg);
@@ -216,6 +218,7 @@ reg_end(struct srr_register *reg, int rc)
 	}
 	/* Keep the message of what failed, not of the rollback. */
 	char *msg = NULL;
+	reg->frontier_valid = false; /* it may hold a leaf rolled back */
 	sqlite3_exec(reg->db, reg->tx_depth == 0 ? "ROLLBACK" : "ROLLBACK TO srr; RELEASE srr",
 		     NULL, NULL, &msg);
 	sqlite3_free(msg);
@@ -363,8 +366,8 @@ load_id(struct srr_register *reg)
 }
 
 /* The register's own record: its id and schema level. */
-static int
-log_register(struct srr_register *reg, const char *action)
+int
+register_state_record(struct srr_register *reg, struct srr_record **out)
 {
 	struct srr_record *rec;
 	int rc = srr_record_new(&rec, "register");
@@ -372,6 +375,17 @@ log_register(struct srr_register *reg, const char *action)
 		return reg_error(reg, rc, "out of memory");
 	srr_record_add(rec, "id", reg->id);
 	srr_record_add_int(rec, "schema", reg->schema);
+	*out = rec;
+	return 0;
+}
+
+static int
+log_register(struct srr_register *reg, const char *action)
+{
+	struct srr_record *rec;
+	int rc = register_state_record(reg, &rec);
+	if (rc)
+		return rc;
 	char entity[80];
 	snprintf(entity, sizeof(entity), "register/%s", reg->id);
 	rc = log_append(reg, action, entity, rec);

@@ -150,6 +150,14 @@ review_record(struct srr_register *reg, int64_t id, struct srr_record **out)
 	return 0;
 }
 
+int
+review_entities(struct srr_register *reg, entity_fn fn, void *userdata)
+{
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT 'review/' || id FROM review ORDER BY id");
+	return st ? entity_each_row(reg, st, fn, userdata) : SRR_E_DB;
+}
+
 static int
 do_record(struct srr_register *reg, const struct srr_review *r, int64_t *id)
 {

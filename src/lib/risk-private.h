@@ -2,7 +2,9 @@
 #ifndef SRR_RISK_PRIVATE_H
 #define SRR_RISK_PRIVATE_H
 
+#include "entity-private.h"
 #include "register-private.h"
+#include "srr/record.h"
 #include "srr/risk.h"
 
 /* Refuse a risk matrix of n_likelihood x n_impact that an open risk falls
@@ -12,5 +14,12 @@ int risk_check_scales(struct srr_register *reg, unsigned n_likelihood, unsigned 
 /* Risk id as stored: no levels, no acceptance state (no policy read).
  * For what needs the stored facts only, such as an approval's bytes. */
 int risk_find_stored(struct srr_risk_list **out, struct srr_register *reg, int64_t id);
+
+/* Risk id as its record, from its rows now: what its latest event logged
+ * unless the rows were changed without one. SRR_E_NOTFOUND. */
+int risk_state_record(struct srr_register *reg, int64_t id, struct srr_record **out);
+
+/* fn for every risk ("risk/ID"), by id. */
+int risk_entities(struct srr_register *reg, entity_fn fn, void *userdata);
 
 #endif

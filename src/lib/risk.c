@@ -799,3 +799,23 @@ risk_find_stored(struct srr_risk_list **out, struct srr_register *reg, int64_t i
 }
 
 DEFINE_LIST_ACCESSORS(risk, struct srr_risk)
+
+int
+risk_state_record(struct srr_register *reg, int64_t id, struct srr_record **out)
+{
+	struct srr_risk_list *l;
+	int rc = risk_find_stored(&l, reg, id);
+	if (rc)
+		return rc;
+	rc = to_record(reg, &l->items[0], out);
+	srr_risk_list_free(l);
+	return rc;
+}
+
+int
+risk_entities(struct srr_register *reg, entity_fn fn, void *userdata)
+{
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT 'risk/' || id FROM risk ORDER BY id");
+	return st ? entity_each_row(reg, st, fn, userdata) : SRR_E_DB;
+}

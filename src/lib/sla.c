@@ -10,6 +10,7 @@
 #include "libsrr-private.h"
 #include "list-private.h"
 #include "log-private.h"
+#include "sla-private.h"
 #include "srr/sla.h"
 #include "supplier-private.h"
 #include "util/arena.h"
@@ -125,6 +126,42 @@ sla_lookup(struct srr_register *reg, const char *supplier, const char *contract,
 }
 
 static int
+sla_to_record(struct srr_register *reg, const struct srr_sla *s, struct srr_record **out)
+{
+	struct srr_record *r;
+	if (srr_record_new(&r, "sla"))
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	srr_record_add(r, "supplier", s->supplier);
+	srr_record_add(r, "contract", s->contract);
+	srr_record_add(r, "metric", s->metric);
+	srr_record_add(r, "target", s->target);
+	srr_record_add(r, "comparator", srr_comparator_name(s->comparator));
+	srr_record_add(r, "unit", s->unit);
+	srr_record_add(r, "period", srr_period_name(s->period));
+	*out = r;
+	return 0;
+}
+
+/* breach as recorded with the value, not derived again: the target it was
+ * measured against is the SLA's own record. */
+static int
+measurement_to_record(struct srr_register *reg, const struct srr_measurement *m,
+		      struct srr_record **out)
+{
+	struct srr_record *r;
+	if (srr_record_new(&r, "measurement"))
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	srr_record_add(r, "supplier", m->supplier);
+	srr_record_add(r, "contract", m->contract);
+	srr_record_add(r, "metric", m->metric);
+	srr_record_add(r, "period", m->period);
+	srr_record_add(r, "value", m->value);
+	srr_record_add(r, "breach", m->breach ? "yes" : "no");
+	*out = r;
+	return 0;
+}
+
+static int
 do_add(struct srr_register *reg, const struct srr_sla *in)
 {
 	struct srr_sla s = *in;
@@ -177,15 +214,9 @@ do_add(struct srr_register *reg, const struct srr_sla *in)
 		return reg_db_error(reg, "adding an SLA");
 
 	struct srr_record *r;
-	if (srr_record_new(&r, "sla"))
-		return reg_error(reg, SRR_E_NOMEM, "out of memory");
-	srr_record_add(r, "supplier", s.supplier);
-	srr_record_add(r, "contract", s.contract);
-	srr_record_add(r, "metric", s.metric);
-	srr_record_add(r, "target", s.target);
-	srr_record_add(r, "comparator", srr_comparator_name(s.comparator));
-	srr_record_add(r, "unit", s.unit);
-	srr_record_add(r, "period", srr_period_name(s.period));
+	rc = sla_to_record(reg, &s, &r);
+	if (rc)
+		return rc;
 	char entity[ENTITY_MAX];
 	snprintf(entity, sizeof(entity), "sla/%s/%s/%s", s.supplier, s.contract, s.metric);
 	rc = log_append(reg, "sla.add", entity, r);
@@ -279,14 +310,15 @@ do_record(struct srr_register *reg, const char *supplier, const char *contract, 
 		return reg_db_error(reg, "recording a measurement");
 
 	struct srr_record *r;
-	if (srr_record_new(&r, "measurement"))
-		return reg_error(reg, SRR_E_NOMEM, "out of memory");
-	srr_record_add(r, "supplier", supplier);
-	srr_record_add(r, "contract", contract);
-	srr_record_add(r, "metric", metric);
-	srr_record_add(r, "period", period);
-	srr_record_add(r, "value", value);
-	srr_record_add(r, "breach", *breach ? "yes" : "no");
+	const struct srr_measurement m = { .supplier = supplier,
+					   .contract = contract,
+					   .metric = metric,
+					   .period = period,
+					   .value = value,
+					   .breach = *breach };
+	rc = measurement_to_record(reg, &m, &r);
+	if (rc)
+		return rc;
 	char entity[ENTITY_MAX];
 	snprintf(entity, sizeof(entity), "measurement/%s/%s/%s/%s", supplier, contract, metric,
 		 period);
@@ -423,3 +455,86 @@ oom:
 }
 
 DEFINE_LIST_ACCESSORS(measurement, struct srr_measurement)
+
+int
+sla_state_record(struct srr_register *reg, const char *supplier, const char *contract,
+		 const char *metric, struct srr_record **out)
+{
+	int64_t id;
+	int rc = sla_lookup(reg, supplier, contract, metric, &id, NULL, NULL);
+	if (rc)
+		return rc;
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT target, comparator, unit, period FROM sla WHERE id = ?1");
+	if (!st)
+		return SRR_E_DB;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return reg_db_error(reg, "reading an SLA");
+	const struct srr_sla s = {
+		.supplier = supplier,
+		.contract = contract,
+		.metric = metric,
+		.target = (const char *)sqlite3_column_text(st, 0),
+		.comparator = srr_comparator_from_name((const char *)sqlite3_column_text(st, 1)),
+		.unit = (const char *)sqlite3_column_text(st, 2),
+		.period = srr_period_from_name((const char *)sqlite3_column_text(st, 3)),
+	};
+	return sla_to_record(reg, &s, out);
+}
+
+int
+measurement_state_record(struct srr_register *reg, const char *supplier, const char *contract,
+			 const char *metric, const char *period, struct srr_record **out)
+{
+	int64_t id;
+	int rc = sla_lookup(reg, supplier, contract, metric, &id, NULL, NULL);
+	if (rc)
+		return rc;
+	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+		reg, "SELECT value, breach FROM sla_measurement WHERE sla_id = ?1 AND period = ?2");
+	if (!st)
+		return SRR_E_DB;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, period);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return reg_error(reg, SRR_E_NOTFOUND,
+				 "SLA '%s' of contract '%s' of supplier '%s' has no value for %s",
+				 metric, contract, supplier, period);
+	if (rc != SQLITE_ROW)
+		return reg_db_error(reg, "reading a measurement");
+	const struct srr_measurement m = { .supplier = supplier,
+					   .contract = contract,
+					   .metric = metric,
+					   .period = period,
+					   .value = (const char *)sqlite3_column_text(st, 0),
+					   .breach = sqlite3_column_int(st, 1) };
+	return measurement_to_record(reg, &m, out);
+}
+
+/* Suppliers by key, contracts by ref, SLAs by metric, periods: each level
+ * from a unique index, so in order without a sort (whose memory would grow
+ * with the register). CROSS JOIN keeps SQLite to that loop order. */
+int
+sla_entities(struct srr_register *reg, entity_fn fn, void *userdata)
+{
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT 'sla/' || s.key || '/' || c.ref || '/' || l.metric"
+			      " FROM supplier s CROSS JOIN contract c ON c.supplier_id = s.id"
+			      " CROSS JOIN sla l ON l.contract_id = c.id"
+			      " ORDER BY s.key, c.ref, l.metric");
+	return st ? entity_each_row(reg, st, fn, userdata) : SRR_E_DB;
+}
+
+int
+measurement_entities(struct srr_register *reg, entity_fn fn, void *userdata)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+		reg, "SELECT 'measurement/' || s.key || '/' || c.ref || '/' || l.metric || '/' ||"
+		     " m.period FROM supplier s CROSS JOIN contract c ON c.supplier_id = s.id"
+		     " CROSS JOIN sla l ON l.contract_id = c.id"
+		     " CROSS JOIN sla_measurement m ON m.sla_id = l.id"
+		     " ORDER BY s.key, c.ref, l.metric, m.period");
+	return st ? entity_each_row(reg, st, fn, userdata) : SRR_E_DB;
+}

@@ -501,6 +501,26 @@ srr_supplier_find(struct srr_supplier_list **out, struct srr_register *reg, cons
 
 DEFINE_LIST_ACCESSORS(supplier, struct srr_supplier)
 
+int
+supplier_state_record(struct srr_register *reg, const char *key, struct srr_record **out)
+{
+	struct srr_supplier_list *l;
+	int rc = srr_supplier_find(&l, reg, key);
+	if (rc)
+		return rc;
+	rc = to_record(reg, &l->items[0], out);
+	srr_supplier_list_free(l);
+	return rc;
+}
+
+int
+supplier_entities(struct srr_register *reg, entity_fn fn, void *userdata)
+{
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT 'supplier/' || key FROM supplier ORDER BY key");
+	return st ? entity_each_row(reg, st, fn, userdata) : SRR_E_DB;
+}
+
 static int
 write_supplier(struct srr_register *reg, const struct srr_supplier *s, bool children)
 {

@@ -25,6 +25,8 @@
 #include "log-private.h"
 #include "policy-private.h"
 #include "srr/approval.h"
+#include "srr/checkpoint.h"
+#include "verify-private.h"
 
 #define MAX_THREADS 8
 #define WHY_MAX	    320
@@ -41,9 +43,10 @@ struct vcert {
 	time_t good_from, good_until;
 };
 
-/* One signature to check. */
+/* One signature to check: on an approval, or on a checkpoint (a NULL). */
 struct job {
 	const struct srr_approval *a;
+	const struct srr_checkpoint *cp;
 	size_t index; /* 1-based signature, 0 for a signed refusal */
 	const char *data;
 	size_t data_len;
@@ -71,6 +74,7 @@ struct vctx {
 	srr_finding_fn fn;
 	void *userdata;
 	struct srr_verify_result *res;
+	struct vreport out;
 };
 
 __attribute__((format(printf, 3, 4))) static void
@@ -136,8 +140,8 @@ check_signature(struct job *j, gnutls_x509_crt_t crt)
 		p7, crt, 0, &data,
 		GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
 	if (err < 0)
-		fail(j, "signature", "does not verify over the approved record: %s",
-		     gnutls_strerror(err));
+		fail(j, "signature", "does not verify over the %s: %s",
+		     j->cp ? "checkpoint body" : "approved record", gnutls_strerror(err));
 out:
 	if (have_info)
 		gnutls_pkcs7_signature_info_deinit(&info);
@@ -445,9 +449,9 @@ report_notes(struct vctx *v, const struct srr_approval *a, const char *n)
 
 /* Queue every signature; collect the distinct certificates. */
 static int
-plan(struct vctx *v, const struct srr_approval_list *l)
+plan(struct vctx *v, const struct srr_approval_list *l, const struct srr_checkpoint_list *cl)
 {
-	size_t n = 0;
+	size_t n = srr_checkpoint_list_count(cl);
 	for (size_t i = 0; i < srr_approval_list_count(l); i++) {
 		const struct srr_approval *a = srr_approval_list_get(l, i);
 		n += a->n_signatures + (a->rejection_p7s ? 1 : 0);
@@ -483,9 +487,54 @@ plan(struct vctx *v, const struct srr_approval_list *l)
 			v->n_jobs++;
 		}
 	}
+	for (size_t i = 0; i < srr_checkpoint_list_count(cl); i++) {
+		const struct srr_checkpoint *c = srr_checkpoint_list_get(cl, i);
+		struct job *j = &v->jobs[v->n_jobs];
+		j->cp = c;
+		j->data = c->body;
+		j->data_len = c->body_len;
+		j->p7s = c->p7s;
+		j->p7s_len = c->p7s_len;
+		int rc = find_cert(v, c->cert_sha256, &j->cert);
+		if (rc)
+			return rc;
+		v->n_jobs++;
+	}
 	for (size_t i = 0; i < v->n_jobs; i++)
 		v->jobs[i].vc = v->jobs[i].cert >= 0 ? &v->certs[v->jobs[i].cert] : NULL;
 	return 0;
+}
+
+/* A checkpoint's signature: the certificate's usage and chain, its
+ * validity at the signing time, and the time the register recorded. */
+static void
+judge_checkpoint(struct vctx *v, struct job *j)
+{
+	const struct srr_checkpoint *c = j->cp;
+	const char *check = j->check, *why = j->why;
+	char buf[WHY_MAX], t[21];
+	v->res->checkpoints++;
+	if (!j->vc) {
+		check = "certificate";
+		why = "the signer certificate is missing from the register";
+	}
+	if (!check && j->vc->check) {
+		check = j->vc->check;
+		why = j->vc->why;
+	}
+	if (!check && (j->signed_at < j->vc->good_from || j->signed_at > j->vc->good_until) &&
+	    cert_check_validity(v->tl, j->vc->crt, j->signed_at, &check, buf, sizeof(buf)))
+		why = buf;
+	utc(t, j->signed_at);
+	if (!check && strcmp(t, c->signed_at) != 0) {
+		check = "signature";
+		snprintf(buf, sizeof(buf), "signed at %s, but the register says %s", t,
+			 c->signed_at);
+		why = buf;
+	}
+	if (check)
+		vreport_log(&v->out, "checkpoint", 0, c->id, 1, "C-%lld: %s (%s): %s",
+			    (long long)c->id, check, j->vc ? j->vc->c.subject : c->signer, why);
 }
 
 static int
@@ -524,6 +573,7 @@ judge_all(struct vctx *v, const struct srr_approval_list *l)
 		if (a->rejection_p7s)
 			judge(v, &v->jobs[next++], rule, a->rejected);
 
+
 		switch (a->status) {
 		case SRR_APPROVAL_REJECTED:
 			r->rejected++;
@@ -554,7 +604,89 @@ judge_all(struct vctx *v, const struct srr_approval_list *l)
 			break;
 		}
 	}
+	for (; next < v->n_jobs; next++)
+		judge_checkpoint(v, &v->jobs[next]);
 	return 0;
+}
+
+static int
+cmp_vcp(const void *a, const void *b)
+{
+	const struct vcp *x = a, *y = b;
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The checkpoints' bodies, parsed and sorted by size for the log walk. */
+static int
+parse_checkpoints(struct srr_register *reg, const struct srr_checkpoint_list *cl,
+		  struct vcp **out)
+{
+	size_t n = srr_checkpoint_list_count(cl);
+	struct vcp *v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const struct srr_checkpoint *c = srr_checkpoint_list_get(cl, i);
+		struct checkpoint_body b;
+		v[i].id = c->id;
+		v[i].size = c->size;
+		if (checkpoint_parse(&b, c->body, c->body_len, v[i].why, sizeof(v[i].why)) != 0)
+			continue;
+		if (b.size != c->size) {
+			snprintf(v[i].why, sizeof(v[i].why),
+				 "its body signs %lld events, the table says %lld", (long long)b.size,
+				 (long long)c->size);
+			continue;
+		}
+		v[i].parsed = true;
+		memcpy(v[i].root, b.root, 32);
+		memcpy(v[i].origin, b.origin, sizeof(b.origin));
+		v[i].synced = b.synced;
+	}
+	qsort(v, n, sizeof(*v), cmp_vcp);
+	*out = v;
+	return 0;
+}
+
+static int
+load_anchors(struct srr_register *reg, const struct srr_verify_options *options,
+	     const struct srr_policy *p, struct cert_list *anchors)
+{
+	if (!options || !options->trust_file)
+		return cert_fetch(reg, anchors, p->anchors, p->n_anchors);
+	int rc = cert_load_file(reg, anchors, options->trust_file, "trust anchors");
+	/* As policy set does: an anchor issues certificates. */
+	for (size_t i = 0; rc == 0 && i < anchors->n; i++)
+		if (!anchors->v[i].ca)
+			rc = reg_error(reg, SRR_E_INPUT, "trust anchors: %s: %s is not a CA certificate",
+				       options->trust_file, anchors->v[i].subject);
+	return rc;
+}
+
+/* Signatures on the workers; meanwhile this thread reads what the register
+ * says (status, staleness), walks the log, then helps. */
+static int
+run_checks(struct vctx *v, const struct srr_verify_options *options,
+	   struct srr_approval_list *l, const struct vcp *cps, size_t n_cps,
+	   struct vsince *since)
+{
+	pthread_t t[MAX_THREADS];
+	unsigned want = thread_count(options, v->n_jobs), started = 0;
+	while (started + 1 < want && pthread_create(&t[started], NULL, work, v) == 0)
+		started++;
+	int rc = approval_list_derive(v->reg, l, true);
+	for (size_t i = 0; rc == 0 && i < srr_approval_list_count(l); i++)
+		rc = check_request(v, srr_approval_list_get(l, i), &v->notes[i]);
+	if (rc == 0)
+		rc = verify_log(v->reg, &v->out, cps, n_cps, since);
+	if (rc)
+		__atomic_store_n(&v->next_job, v->n_jobs, __ATOMIC_RELAXED);
+	work(v);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	return rc;
 }
 
 SRR_EXPORT int
@@ -569,9 +701,19 @@ srr_verify(struct srr_register *reg, const struct srr_verify_options *options,
 	if (rc)
 		return rc;
 	struct vctx v = { .reg = reg, .fn = fn, .userdata = userdata, .res = result };
+	v.out = (struct vreport){ fn, userdata, result };
 	struct srr_policy_list *pl = NULL;
 	struct srr_approval_list *l = NULL;
+	struct srr_checkpoint_list *cl = NULL;
 	struct cert_list anchors = { 0 };
+	struct vcp *cps = NULL;
+	struct vsince since, *sp = NULL;
+	if (options && options->since_file) {
+		rc = verify_since_load(reg, options->since_file, &since);
+		if (rc)
+			return rc;
+		sp = &since;
+	}
 	/* One read transaction: the register cannot change under the check. */
 	rc = reg_exec(reg, "BEGIN");
 	if (rc)
@@ -579,42 +721,22 @@ srr_verify(struct srr_register *reg, const struct srr_verify_options *options,
 	rc = policy_current(&pl, reg);
 	if (rc == 0) {
 		v.p = srr_policy_list_get(pl, 0);
-		if (options && options->trust_file) {
-			rc = cert_load_file(reg, &anchors, options->trust_file, "trust anchors");
-			/* As policy set does: an anchor issues certificates. */
-			for (size_t i = 0; rc == 0 && i < anchors.n; i++)
-				if (!anchors.v[i].ca)
-					rc = reg_error(reg, SRR_E_INPUT,
-						       "trust anchors: %s: %s is not a CA "
-						       "certificate",
-						       options->trust_file, anchors.v[i].subject);
-		} else
-			rc = cert_fetch(reg, &anchors, v.p->anchors, v.p->n_anchors);
+		rc = load_anchors(reg, options, v.p, &anchors);
 	}
 	if (rc == 0 && cert_trust_new(&v.tl, &anchors))
 		rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
 	if (rc == 0)
 		rc = approval_list_rows(&l, reg);
 	if (rc == 0)
-		rc = plan(&v, l);
+		rc = checkpoint_list_query(&cl, reg, 0);
+	if (rc == 0)
+		rc = parse_checkpoints(reg, cl, &cps);
+	if (rc == 0)
+		rc = plan(&v, l, cl);
 	if (rc == 0 && !(v.notes = calloc(srr_approval_list_count(l) + 1, sizeof(*v.notes))))
 		rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
-	if (rc == 0) {
-		/* Signatures on the workers; meanwhile this thread reads what
-		 * the register says (status, staleness, the log), then helps. */
-		pthread_t t[MAX_THREADS];
-		unsigned want = thread_count(options, v.n_jobs), started = 0;
-		while (started + 1 < want && pthread_create(&t[started], NULL, work, &v) == 0)
-			started++;
-		rc = approval_list_derive(reg, l, true);
-		for (size_t i = 0; rc == 0 && i < srr_approval_list_count(l); i++)
-			rc = check_request(&v, srr_approval_list_get(l, i), &v.notes[i]);
-		if (rc)
-			__atomic_store_n(&v.next_job, v.n_jobs, __ATOMIC_RELAXED);
-		work(&v);
-		for (unsigned i = 0; i < started; i++)
-			pthread_join(t[i], NULL);
-	}
+	if (rc == 0)
+		rc = run_checks(&v, options, l, cps, srr_checkpoint_list_count(cl), sp);
 	if (rc == 0)
 		rc = judge_all(&v, l);
 	reg_exec(reg, "COMMIT");
@@ -622,10 +744,12 @@ srr_verify(struct srr_register *reg, const struct srr_verify_options *options,
 		free(v.notes[i]);
 	free(v.notes);
 	free(v.jobs);
+	free(cps);
 	release_certs(&v);
 	if (v.tl)
 		gnutls_x509_trust_list_deinit(v.tl, 1);
 	cert_list_release(&anchors);
+	srr_checkpoint_list_free(cl);
 	srr_approval_list_free(l);
 	srr_policy_list_free(pl);
 	return rc;
