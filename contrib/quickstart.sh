@@ -126,6 +126,9 @@ step --actor bob approve A-1 --key "$bob_key" --module "$module" --pin-file "$de
 step approval show A-1
 step risk list
 step verify
+step checkpoint list
+step export --bundle "$demo/bundle"
+step verify-bundle "$demo/bundle" --trust "$demo/ca.pem"
 step approval export A-1 "$demo/approval"
 printf '\n$ openssl cms -verify ... (each signature, without srr)\n'
 for p7s in "$demo"/approval/A-1-*.p7s; do
@@ -144,6 +147,7 @@ cat <<MSG
 
 Done. The demo register is $SRR_DB.
 The signed acceptance and its certificates are in $demo/approval;
+the auditor bundle (verifies offline) is in $demo/bundle;
 the demo token is in $demo/token (PIN in $demo/pin).
 Try:  export SRR_DB=$SRR_DB SOFTHSM2_CONF=$SOFTHSM2_CONF
       $srr approval list

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "entity-private.h"
 #include "register-private.h"
 #include "srr/approval.h"
 #include "srr/policy.h"
@@ -53,8 +54,12 @@ int approval_list_derive(struct srr_register *reg, struct srr_approval_list *l, 
  * a problem to report. */
 bool approval_superseded(const struct srr_approval_list *l, size_t i);
 
-/* The approval's own canonical record, as its events log it. */
+/* The approval's own canonical record, as its events log it, from its
+ * rows now. SRR_E_NOTFOUND. */
 int approval_record(struct srr_register *reg, int64_t id, char **bytes, size_t *len);
+
+/* fn for every approval request ("approval/ID"), by id. */
+int approval_entities(struct srr_register *reg, entity_fn fn, void *userdata);
 
 /* The bytes a signed refusal of a signs. */
 int approval_rejection_bytes(struct srr_register *reg, const struct srr_approval *a,

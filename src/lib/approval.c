@@ -647,7 +647,10 @@ approval_record_build(struct srr_register *reg, int64_t id, struct srr_record **
 	if (!st)
 		return SRR_E_DB;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	int row = sqlite3_step(st);
+	if (row == SQLITE_DONE)
+		return reg_error(reg, SRR_E_NOTFOUND, "no approval A-%lld", (long long)id);
+	if (row != SQLITE_ROW)
 		return reg_db_error(reg, "reading an approval");
 	struct srr_record *rec;
 	if (srr_record_new(&rec, "approval"))
@@ -704,6 +707,14 @@ approval_record(struct srr_register *reg, int64_t id, char **bytes, size_t *len)
 		rc = log_serialize(reg, rec, bytes, len);
 	srr_record_free(rec);
 	return rc;
+}
+
+int
+approval_entities(struct srr_register *reg, entity_fn fn, void *userdata)
+{
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "SELECT 'approval/' || id FROM approval ORDER BY id");
+	return st ? entity_each_row(reg, st, fn, userdata) : SRR_E_DB;
 }
 
 static int

@@ -169,20 +169,7 @@ static int
 approval_state(struct srr_register *reg, const struct ename *e, char **bytes, size_t *len)
 {
 	int rc = approval_record(reg, e->id, bytes, len);
-	if (rc == SRR_E_INPUT)
-		return damaged(reg, e);
-	if (rc != SRR_E_DB)
-		return rc;
-	/* approval_record() reports a missing row as a failed read: tell
-	 * the two apart by asking approval.c whether it holds one. */
-	char msg[ERRMSG_MAX];
-	snprintf(msg, sizeof(msg), "%s", reg->errmsg);
-	struct srr_approval_list *l = NULL;
-	int found = srr_approval_find(&l, reg, e->id);
-	srr_approval_list_free(l);
-	if (found == SRR_E_NOTFOUND)
-		return found;
-	return reg_error(reg, rc, "%s", msg);
+	return rc == SRR_E_INPUT ? damaged(reg, e) : rc;
 }
 
 /* --- the walk ---------------------------------------------------------- */
@@ -193,16 +180,6 @@ register_entities(struct srr_register *reg, entity_fn fn, void *userdata)
 	char name[16 + sizeof(reg->id)];
 	snprintf(name, sizeof(name), "register/%s", reg->id);
 	return fn(userdata, name);
-}
-
-/* approval.c's to run, as every module runs its own SQL; here until that
- * file is free to change. */
-static int
-approval_entities(struct srr_register *reg, entity_fn fn, void *userdata)
-{
-	_cleanup_stmt_ sqlite3_stmt *st =
-		reg_stmt(reg, "SELECT 'approval/' || id FROM approval ORDER BY id");
-	return st ? entity_each_row(reg, st, fn, userdata) : SRR_E_DB;
 }
 
 /* In the order entity_each() walks them (docs/formats/register.md). */

@@ -259,6 +259,11 @@ check_logged_entity(struct vlog *v, const char *entity, int64_t seq, const void 
 			entity, (long long)seq);
 		return 0;
 	}
+	if (rc == SRR_E_FORMAT) {
+		PROBLEM(v, K_STATE, "state", seq, 0, "%s: changed without an event: %s", entity,
+			srr_errmsg(v->reg));
+		return 0;
+	}
 	if (rc == SRR_E_INPUT) {
 		PROBLEM(v, K_STATE, "state", seq, 0, "event %lld names '%s', not an entity",
 			(long long)seq, entity);
@@ -277,19 +282,24 @@ check_logged_entity(struct vlog *v, const char *entity, int64_t seq, const void 
 static int
 walk_logged(struct vlog *v)
 {
-	/* The latest event per entity, from the (entity, seq) index. */
-	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
-		v->reg, "SELECT e.entity, e.seq, e.record FROM event e"
-			" JOIN (SELECT entity, max(seq) AS seq FROM event GROUP BY entity) l"
-			" ON e.seq = l.seq ORDER BY e.entity");
-	if (!st)
+	/* The latest event per entity, streamed from the (entity, seq) index;
+	 * its record fetched by seq. */
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(v->reg, "SELECT entity, max(seq) FROM event GROUP BY entity");
+	_cleanup_stmt_ sqlite3_stmt *rec = reg_stmt(v->reg, "SELECT record FROM event WHERE seq = ?1");
+	if (!st || !rec)
 		return SRR_E_DB;
 	int s, rc = 0;
 	while (rc == 0 && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		v->out->res->entities++;
-		rc = check_logged_entity(v, (const char *)sqlite3_column_text(st, 0),
-					 sqlite3_column_int64(st, 1), sqlite3_column_blob(st, 2),
-					 (size_t)sqlite3_column_bytes(st, 2));
+		int64_t seq = sqlite3_column_int64(st, 1);
+		sqlite3_reset(rec);
+		sqlite3_bind_int64(rec, 1, seq);
+		if (sqlite3_step(rec) != SQLITE_ROW)
+			return reg_db_error(v->reg, "reading the event log");
+		rc = check_logged_entity(v, (const char *)sqlite3_column_text(st, 0), seq,
+					 sqlite3_column_blob(rec, 0),
+					 (size_t)sqlite3_column_bytes(rec, 0));
 	}
 	if (rc == 0 && s != SQLITE_DONE)
 		rc = reg_db_error(v->reg, "reading the event log");

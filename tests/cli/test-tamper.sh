@@ -166,6 +166,8 @@ tampered insert-event "UPDATE event SET seq = seq + 1000 WHERE seq >= 4;
 	"event: event 4: its leaf says seq '3', the table '4'"
 tampered supplier-row "UPDATE supplier SET name = 'Evil Corp' WHERE key = 'beta';" \
 	"state: supplier/beta: its rows differ from what its last event \([0-9]+\) logged: changed without an event"
+tampered supplier-bad-value "UPDATE supplier SET country = 'de' WHERE key = 'beta';" \
+	"state: supplier/beta: changed without an event: "
 tampered supplier-inserted "INSERT INTO supplier (key, name, tier, created, updated)
 	VALUES ('ghost', 'Ghost', 'low', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');" \
 	"state: supplier/ghost: in the register, but no event logged it"
