@@ -159,7 +159,7 @@ def check(path):
 
 # The larger sizes: either side of powers of two, and one of several bits.
 LARGE_SIZES = [127, 128, 129, 255, 256, 257, 511, 512, 513, 1023, 1024, 1025, 1100]
-SMALL_MAX = 64
+SMALL_MAX = 33
 
 
 def sampled(size):
