@@ -1474,6 +1474,13 @@ START_TEST(reject_signed)
 	ck_assert(openssl_verifies(p7s, rec, fx.ca));
 	ck_assert(exists(test_path("out/A-1-rejection.pem")));
 
+	/* The signed refusal's event is covered by a checkpoint it signed. */
+	struct srr_checkpoint_list *cl;
+	ck_assert_int_eq(srr_checkpoint_latest(&cl, reg), 0);
+	ck_assert_uint_eq(srr_checkpoint_list_count(cl), 1);
+	ck_assert_int_eq(srr_checkpoint_list_get(cl, 0)->size, test_log_size(reg));
+	srr_checkpoint_list_free(cl);
+
 	/* Its reason changed behind srr's back no longer matches what Bob signed. */
 	tamper("UPDATE approval SET reason = 'Exit plan present' WHERE id = 1");
 	struct found fd;

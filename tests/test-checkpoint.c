@@ -92,6 +92,82 @@ START_TEST(body_refused)
 }
 END_TEST
 
+/* The vectors in tests/data/checkpoint: GOOD and ERRORS list each file
+ * with what it must parse to, or the exact error. */
+static char *
+vector_path(char *buf, size_t size, const char *name)
+{
+	const char *dir = getenv("SRR_TEST_DATA");
+	ck_assert_ptr_nonnull(dir);
+	snprintf(buf, size, "%s/checkpoint/%s", dir, name);
+	return buf;
+}
+
+static void
+unhex(const char *hex, unsigned char *out, size_t n)
+{
+	ck_assert_uint_eq(strlen(hex), 2 * n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(sscanf(hex + 2 * i, "%2hhx", &out[i]), 1);
+}
+
+START_TEST(vectors)
+{
+	char path[4096], line[512];
+	size_t good = 0, bad = 0;
+	FILE *f = fopen(vector_path(path, sizeof(path), "GOOD"), "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		char name[64], origin[64], size[32], root[80];
+		int synced;
+		if (line[0] == '#' ||
+		    sscanf(line, "%63s\t%63s\t%31s\t%79s\t%d", name, origin, size, root, &synced) != 5)
+			continue;
+		size_t len;
+		char *body = test_read_file(vector_path(path, sizeof(path), name), &len);
+		struct checkpoint_body b;
+		char why[160];
+		ck_assert_msg(checkpoint_parse(&b, body, len, why, sizeof(why)) == 0, "%s: %s", name,
+			      why);
+		unsigned char want[32];
+		unhex(root, want, 32);
+		ck_assert_str_eq(b.origin, origin);
+		ck_assert_int_eq(b.size, strtoll(size, NULL, 10));
+		ck_assert_mem_eq(b.root, want, 32);
+		ck_assert_int_eq(b.synced, synced);
+		/* And the writer writes exactly these bytes. */
+		char again[256];
+		int n = checkpoint_body(again, sizeof(again), b.origin, b.size, b.root, b.synced);
+		ck_assert_int_eq(n, (int)len);
+		ck_assert_mem_eq(again, body, len);
+		free(body);
+		good++;
+	}
+	fclose(f);
+	f = fopen(vector_path(path, sizeof(path), "ERRORS"), "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *tab = strchr(line, '\t');
+		if (line[0] == '#' || !tab)
+			continue;
+		*tab = '\0';
+		tab[strcspn(tab + 1, "\n") + 1] = '\0';
+		size_t len;
+		char *body = test_read_file(vector_path(path, sizeof(path), line), &len);
+		struct checkpoint_body b;
+		char why[160] = "";
+		ck_assert_msg(checkpoint_parse(&b, body, len, why, sizeof(why)) == -1, "%s accepted",
+			      line);
+		ck_assert_msg(strcmp(why, tab + 1) == 0, "%s: '%s', expected '%s'", line, why, tab + 1);
+		free(body);
+		bad++;
+	}
+	fclose(f);
+	ck_assert_uint_ge(good, 4);
+	ck_assert_uint_ge(bad, 20);
+}
+END_TEST
+
 /* --- with a token ---------------------------------------------------------- */
 
 static struct srr_register *
@@ -338,6 +414,7 @@ checkpoint_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, body_round_trip);
 	tcase_add_test(tc, body_refused);
+	tcase_add_test(tc, vectors);
 	tcase_add_test(tc, parse_id);
 	tcase_add_test(tc, signed_root_is_the_leaves_root);
 	tcase_add_test(tc, clock_warning);

@@ -1158,6 +1158,9 @@ do_reject(struct srr_register *reg, int64_t id, const char *reason, struct srr_t
 		rc = reg_db_error(reg, "storing a rejection");
 	if (rc == 0)
 		rc = log_approval(reg, "approval.reject", id);
+	/* A signed refusal is covered by a checkpoint as a signature is. */
+	if (rc == 0 && tok)
+		rc = checkpoint_add(reg, tok, &cl.v[0], checkpoint_clock_synced(), NULL);
 out:
 	free(bytes);
 	free(p7s);
