@@ -34,6 +34,7 @@
 #include "srr/risk.h"
 #include "supplier-private.h"
 #include "util/arena.h"
+#include "util/text.h"
 
 #define REASON_MAX 4096
 
@@ -48,16 +49,10 @@ srr_approval_status_name(enum srr_approval_status s)
 SRR_EXPORT int
 srr_approval_parse_id(int64_t *id, const char *text)
 {
-	*id = 0;
-	if (!text)
-		return SRR_E_INPUT;
-	if ((text[0] == 'A' || text[0] == 'a') && text[1] == '-')
-		text += 2;
-	if (*text < '1' || *text > '9' || strlen(text) > 18 ||
-	    strspn(text, "0123456789") != strlen(text))
-		return SRR_E_INPUT;
-	*id = strtoll(text, NULL, 10);
-	return 0;
+	long long n;
+	bool ok = text_parse_id(&n, text, 'A');
+	*id = n;
+	return ok ? 0 : SRR_E_INPUT;
 }
 
 static enum srr_subject

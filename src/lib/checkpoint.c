@@ -26,6 +26,7 @@
 #include "log-private.h"
 #include "policy-private.h"
 #include "srr/checkpoint.h"
+#include "util/text.h"
 
 int
 checkpoint_clock_synced(void)
@@ -292,16 +293,10 @@ srr_checkpoint_latest(struct srr_checkpoint_list **out, struct srr_register *reg
 SRR_EXPORT int
 srr_checkpoint_parse_id(int64_t *id, const char *text)
 {
-	*id = 0;
-	if (!text)
-		return SRR_E_INPUT;
-	if ((text[0] == 'C' || text[0] == 'c') && text[1] == '-')
-		text += 2;
-	if (*text < '1' || *text > '9' || strlen(text) > 18 ||
-	    strspn(text, "0123456789") != strlen(text))
-		return SRR_E_INPUT;
-	*id = strtoll(text, NULL, 10);
-	return 0;
+	long long n;
+	bool ok = text_parse_id(&n, text, 'C');
+	*id = n;
+	return ok ? 0 : SRR_E_INPUT;
 }
 
 SRR_EXPORT int

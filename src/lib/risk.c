@@ -17,6 +17,7 @@
 #include "srr/risk.h"
 #include "supplier-private.h"
 #include "util/arena.h"
+#include "util/text.h"
 #include "util/date.h"
 
 #define TITLE_MAX   256
@@ -84,16 +85,10 @@ risk_check_scales(struct srr_register *reg, unsigned n_likelihood, unsigned n_im
 SRR_EXPORT int
 srr_risk_parse_id(int64_t *id, const char *text)
 {
-	*id = 0;
-	if (!text)
-		return SRR_E_INPUT;
-	if ((text[0] == 'R' || text[0] == 'r') && text[1] == '-')
-		text += 2;
-	if (*text < '1' || *text > '9' || strlen(text) > 18 ||
-	    strspn(text, "0123456789") != strlen(text))
-		return SRR_E_INPUT;
-	*id = strtoll(text, NULL, 10);
-	return 0;
+	long long n;
+	bool ok = text_parse_id(&n, text, 'R');
+	*id = n;
+	return ok ? 0 : SRR_E_INPUT;
 }
 
 struct srr_risk_list {

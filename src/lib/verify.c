@@ -321,6 +321,36 @@ utc(char buf[21], time_t t)
 		strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* What every signature must pass once its crypto is done: the signer
+ * certificate is there, its usage and chain are good, it was valid at the
+ * signing time, and that time is the one the register recorded. Sets
+ * *check and *why (into buf when it has to be written) on a failure. */
+static void
+judge_signer(struct vctx *v, struct job *j, const char *recorded_time, const char **check,
+	     const char **why, char buf[WHY_MAX])
+{
+	char t[21];
+	*check = j->check;
+	*why = j->why;
+	if (!j->vc) {
+		*check = "certificate";
+		*why = "the signer certificate is missing from the register";
+	}
+	if (!*check && j->vc->check) {
+		*check = j->vc->check;
+		*why = j->vc->why;
+	}
+	if (!*check && (j->signed_at < j->vc->good_from || j->signed_at > j->vc->good_until) &&
+	    cert_check_validity(v->tl, j->vc->crt, j->signed_at, check, buf, WHY_MAX))
+		*why = buf;
+	utc(t, j->signed_at);
+	if (!*check && strcmp(t, recorded_time) != 0) {
+		*check = "signature";
+		snprintf(buf, WHY_MAX, "signed at %s, but the register says %s", t, recorded_time);
+		*why = buf;
+	}
+}
+
 /* The crypto of job j is done: certificate, time and the policy's rules.
  * Returns the approver it counts as, or NULL. */
 static const struct srr_approver *
@@ -332,27 +362,9 @@ judge(struct vctx *v, struct job *j, const struct srr_rule *rule, const char *re
 		j->vc ? approval_find_approver(v->p, j->vc->c.sha256, j->vc->c.spki_sha256) : NULL;
 	if (who)
 		signer = who->name;
-	const char *check = j->check;
-	const char *why = j->why;
-	char buf[WHY_MAX], t[21];
-	if (!j->vc) {
-		check = "certificate";
-		why = "the signer certificate is missing from the register";
-	}
-	if (!check && j->vc->check) {
-		check = j->vc->check;
-		why = j->vc->why;
-	}
-	if (!check && (j->signed_at < j->vc->good_from || j->signed_at > j->vc->good_until) &&
-	    cert_check_validity(v->tl, j->vc->crt, j->signed_at, &check, buf, sizeof(buf)))
-		why = buf;
-	utc(t, j->signed_at);
-	if (!check && strcmp(t, recorded_time) != 0) {
-		check = "signature";
-		snprintf(buf, sizeof(buf), "signed at %s, but the register says %s", t,
-			 recorded_time);
-		why = buf;
-	}
+	const char *check, *why;
+	char buf[WHY_MAX];
+	judge_signer(v, j, recorded_time, &check, &why, buf);
 	if (!check && j->index == 0 && !who) {
 		check = "approver";
 		snprintf(buf, sizeof(buf), "the signer is not an approver in policy version %u",
@@ -511,27 +523,10 @@ static void
 judge_checkpoint(struct vctx *v, struct job *j)
 {
 	const struct srr_checkpoint *c = j->cp;
-	const char *check = j->check, *why = j->why;
-	char buf[WHY_MAX], t[21];
+	const char *check, *why;
+	char buf[WHY_MAX];
 	v->res->checkpoints++;
-	if (!j->vc) {
-		check = "certificate";
-		why = "the signer certificate is missing from the register";
-	}
-	if (!check && j->vc->check) {
-		check = j->vc->check;
-		why = j->vc->why;
-	}
-	if (!check && (j->signed_at < j->vc->good_from || j->signed_at > j->vc->good_until) &&
-	    cert_check_validity(v->tl, j->vc->crt, j->signed_at, &check, buf, sizeof(buf)))
-		why = buf;
-	utc(t, j->signed_at);
-	if (!check && strcmp(t, c->signed_at) != 0) {
-		check = "signature";
-		snprintf(buf, sizeof(buf), "signed at %s, but the register says %s", t,
-			 c->signed_at);
-		why = buf;
-	}
+	judge_signer(v, j, c->signed_at, &check, &why, buf);
 	if (check)
 		vreport_log(&v->out, "checkpoint", 0, c->id, 1, "C-%lld: %s (%s): %s",
 			    (long long)c->id, check, j->vc ? j->vc->c.subject : c->signer, why);

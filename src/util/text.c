@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "text.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 bool
@@ -78,5 +79,20 @@ text_is_slug(const char *s, size_t max, const char *extra)
 		if (!ok)
 			return false;
 	}
+	return true;
+}
+
+bool
+text_parse_id(long long *id, const char *text, char prefix)
+{
+	*id = 0;
+	if (!text)
+		return false;
+	if ((text[0] == prefix || text[0] == prefix - 'A' + 'a') && text[1] == '-')
+		text += 2;
+	size_t len = strlen(text);
+	if (*text < '1' || *text > '9' || len > 18 || strspn(text, "0123456789") != len)
+		return false;
+	*id = strtoll(text, NULL, 10);
 	return true;
 }

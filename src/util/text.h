@@ -19,4 +19,8 @@ size_t text_find_control(const char *s, size_t len, bool allow_lf);
  * and is 1..max bytes. */
 bool text_is_slug(const char *s, size_t max, const char *extra);
 
+/* "P-12", "p-12" or "12" into 12, where P is prefix: a decimal from 1
+ * without leading zeros, at most 18 digits. false (and *id 0) otherwise. */
+bool text_parse_id(long long *id, const char *text, char prefix);
+
 #endif
