@@ -13,7 +13,8 @@ CREATE TABLE log_state (
 ) STRICT;
 
 -- A signed checkpoint: body is the C2SP tlog-checkpoint text (origin =
--- the register id, tree size, base64 root, extension lines), p7s the
+-- the register id, tree size, base64 root, and one extension line: the
+-- clock's NTP state; docs/formats/log.md), p7s the
 -- detached CMS over exactly those bytes, cert the signer's certificate.
 -- size repeats the body's, for lookups; verify compares them.
 CREATE TABLE checkpoint (

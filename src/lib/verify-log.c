@@ -456,13 +456,14 @@ check_since(struct vlog *v, const struct vsince *s)
 			    (long long)b->size, (long long)to->id, (long long)to->size, len);
 }
 
-/* The newest parsed checkpoint covering at least size events, or -1. */
+/* The largest parsed checkpoint of at least size and at most max events
+ * (one the log can still prove against), or -1. */
 static long
-newest_covering(const struct vcp *cps, size_t n, int64_t size)
+newest_covering(const struct vcp *cps, size_t n, int64_t size, int64_t max)
 {
 	long best = -1;
 	for (size_t i = 0; i < n; i++)
-		if (cps[i].parsed && cps[i].size >= size &&
+		if (cps[i].parsed && cps[i].size >= size && cps[i].size <= max &&
 		    (best < 0 || cps[i].size > cps[best].size))
 			best = (long)i;
 	return best;
@@ -482,8 +483,8 @@ verify_log(struct srr_register *reg, struct vreport *out, const struct vcp *cps,
 	int64_t log_size = 0;
 	int rc = srr_log_size(&log_size, reg);
 	if (rc == 0 && since) {
-		long to = newest_covering(cps, n_cps, since->body.size);
-		if (to >= 0 && cps[to].size <= log_size) {
+		long to = newest_covering(cps, n_cps, since->body.size, log_size);
+		if (to >= 0) {
 			since->to = (size_t)to;
 			v->prove_to = cps[to].size;
 			if (merkle_prover_new(&v->prover, (uint64_t)v->prove_to) ||

@@ -197,6 +197,12 @@ like "rewritten history: --since names it" \
 	"since: the log's first [0-9]+ events are not the ones the kept checkpoint signed: history was rewritten" "$out"
 _run srr --db "$T/tamper-truncate-log.db" verify --since "$T/kept"
 like "truncated log: --since names it" "since: the kept checkpoint signed [0-9]+ events, the log holds [0-9]+: the log was truncated" "$out"
+# A checkpoint kept from before the truncation still proves what is left.
+last=$(sqlite3 "$T/tamper-truncate-log.db" "SELECT max(id) FROM checkpoint WHERE size <= (SELECT count(*) FROM event)")
+ok srr checkpoint export C-1 "$T/kept-early"
+_run srr --db "$T/tamper-truncate-log.db" verify --since "$T/kept-early"
+like "truncated log: an earlier kept checkpoint is proven against the last one the log still holds" \
+	"since: the log of the kept checkpoint \([0-9]+ events\) is the start of C-$last" "$out"
 
 # A renumbered log is one story, not a line per event.
 tampered renumber "UPDATE event SET seq = seq + 1000 WHERE seq >= 2;
