@@ -91,7 +91,8 @@ const struct command verify_command = {
 	"trust anchor, validity at the signing time, key usage, approver and role,\n"
 	"the requester rule, the quorum, and whether the approved record has\n"
 	"changed since (stale). Prints one line per problem naming the approval\n"
-	"and the check. Exit status 1 when anything failed, else 0.\n",
+	"and the check. Exit status 1 when anything failed, 0 when nothing did,\n"
+	"3 when the check could not run (an unreadable --trust or --since file).\n",
 };
 
 int
@@ -458,6 +459,13 @@ approval_reject(struct cli *cli, int argc, char **argv)
 		json_end(&j);
 	} else if (rc == EXIT_OK) {
 		printf("Rejected A-%lld%s\n", (long long)id, key ? " (signed)" : "");
+		struct srr_checkpoint_list *cl = NULL;
+		if (key && srr_checkpoint_latest(&cl, cli->reg) == 0 &&
+		    srr_checkpoint_list_count(cl))
+			printf("Signed checkpoint C-%lld: %lld events\n",
+			       (long long)srr_checkpoint_list_get(cl, 0)->id,
+			       (long long)srr_checkpoint_list_get(cl, 0)->size);
+		srr_checkpoint_list_free(cl);
 	}
 	return rc;
 }

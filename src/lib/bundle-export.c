@@ -639,10 +639,11 @@ export(struct bx *b)
 	struct srr_checkpoint_list *all = NULL;
 	int rc = checkpoint_list_query(&all, b->reg, 0);
 	size_t n = rc ? 0 : srr_checkpoint_list_count(all);
-	/* The proofs' checkpoint: the one covering the most events. */
+	/* The proofs' checkpoint: the one covering the most events, the
+	 * newest of equals. */
 	for (size_t i = 0; i < n; i++) {
 		const struct srr_checkpoint *c = srr_checkpoint_list_get(all, i);
-		if (!b->cp || c->size > b->cp->size)
+		if (!b->cp || c->size >= b->cp->size)
 			b->cp = c;
 	}
 	if (rc == 0 && !b->cp)

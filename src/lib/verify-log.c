@@ -452,8 +452,9 @@ check_since(struct vlog *v, const struct vsince *s)
 	else
 		vreport_log(v->out, "since", 0, to->id, 0,
 			    "the log of the kept checkpoint (%lld events) is the start of C-%lld "
-			    "(%lld events): consistency proof of %zu hashes verified",
-			    (long long)b->size, (long long)to->id, (long long)to->size, len);
+			    "(%lld events): consistency proof of %zu hash%s verified",
+			    (long long)b->size, (long long)to->id, (long long)to->size, len,
+			    len == 1 ? "" : "es");
 }
 
 /* The largest parsed checkpoint of at least size and at most max events
