@@ -136,6 +136,24 @@ int cli_token_open(struct cli *cli, struct srr_token **tok, const char *uri, con
 /* JSON on stdout. */
 void cli_json_begin(struct cli *cli, struct json *j);
 
+/* Findings of a check (findings.c): printed by print as they come, or
+ * with json kept for cli_findings_json() (a "findings" key and array). */
+struct cli_finding {
+	long long approval, signature, event, checkpoint;
+	char *signer, *check, *message;
+	bool failure;
+};
+struct cli_findings {
+	bool json;
+	void (*print)(const struct srr_finding *f);
+	struct cli_finding *v;
+	size_t n, cap;
+	bool oom; /* one could not be kept */
+};
+void cli_findings_add(void *userdata, const struct srr_finding *f); /* an srr_finding_fn */
+void cli_findings_json(struct json *j, const struct cli_findings *fs);
+void cli_findings_free(struct cli_findings *fs);
+
 int cmd_init(struct cli *cli, int argc, char **argv);
 int cmd_supplier(struct cli *cli, int argc, char **argv);
 int cmd_contract(struct cli *cli, int argc, char **argv);
@@ -151,6 +169,7 @@ int cmd_approve(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_checkpoint(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_verify_bundle(struct cli *cli, int argc, char **argv);
 
 extern const struct command init_command;
 extern const struct command log_command;
@@ -159,6 +178,7 @@ extern const struct command approve_command;
 extern const struct command verify_command;
 extern const struct command checkpoint_command;
 extern const struct command export_command;
+extern const struct command verify_bundle_command;
 extern const struct command supplier_commands[];
 extern const size_t n_supplier_commands;
 extern const struct command contract_commands[];

@@ -550,60 +550,22 @@ cmd_approve(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* Findings as they come: printed at once for people; kept for --json,
- * which prints one document only once the run could be completed. */
-struct finding_copy {
-	long long approval, signature, event, checkpoint;
-	char *signer, *check, *message;
-	bool failure;
-};
-
-struct findings {
-	bool json;
-	struct finding_copy *v;
-	size_t n, cap;
-	bool oom;
-};
-
+/* A finding of srr verify, as a line for people. */
 static void
-on_finding(void *userdata, const struct srr_finding *f)
+print_finding(const struct srr_finding *f)
 {
-	struct findings *fs = userdata;
-	if (!fs->json && !f->approval) {
+	if (!f->approval) {
 		printf("%s: %s\n", f->check, f->message);
 		return;
 	}
-	if (!fs->json) {
-		printf("A-%lld", (long long)f->approval);
-		if (f->signature)
-			printf(" signature %zu (%s)", f->signature, f->signer ? f->signer : "?");
-		printf(": %s: %s\n", f->check, f->message);
-		return;
-	}
-	if (fs->n == fs->cap) {
-		size_t cap = fs->cap ? 2 * fs->cap : 16;
-		struct finding_copy *v = realloc(fs->v, cap * sizeof(*v));
-		if (!v) {
-			fs->oom = true;
-			return;
-		}
-		fs->v = v;
-		fs->cap = cap;
-	}
-	struct finding_copy *c = &fs->v[fs->n++];
-	c->approval = f->approval;
-	c->event = f->event;
-	c->checkpoint = f->checkpoint;
-	c->signature = (long long)f->signature;
-	c->signer = f->signer ? strdup(f->signer) : NULL;
-	c->check = strdup(f->check);
-	c->message = strdup(f->message);
-	c->failure = f->failure;
-	fs->oom |= (f->signer && !c->signer) || !c->check || !c->message;
+	printf("A-%lld", (long long)f->approval);
+	if (f->signature)
+		printf(" signature %zu (%s)", f->signature, f->signer ? f->signer : "?");
+	printf(": %s: %s\n", f->check, f->message);
 }
 
 static void
-findings_json(struct cli *cli, const struct findings *fs, const struct srr_verify_result *r)
+findings_json(struct cli *cli, const struct cli_findings *fs, const struct srr_verify_result *r)
 {
 	struct json j;
 	cli_json_begin(cli, &j);
@@ -632,43 +594,9 @@ findings_json(struct cli *cli, const struct findings *fs, const struct srr_verif
 	json_int(&j, r->covered);
 	json_key(&j, "failures");
 	json_int(&j, (long long)r->failures);
-	json_key(&j, "findings");
-	json_array_begin(&j);
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct finding_copy *c = &fs->v[i];
-		json_object_begin(&j);
-		json_key(&j, "approval");
-		json_int(&j, c->approval);
-		json_key(&j, "event");
-		json_int(&j, c->event);
-		json_key(&j, "checkpoint");
-		json_int(&j, c->checkpoint);
-		json_key(&j, "signature");
-		json_int(&j, c->signature);
-		json_key(&j, "signer");
-		json_string(&j, c->signer);
-		json_key(&j, "check");
-		json_string(&j, c->check);
-		json_key(&j, "message");
-		json_string(&j, c->message);
-		json_key(&j, "failure");
-		json_bool(&j, c->failure);
-		json_object_end(&j);
-	}
-	json_array_end(&j);
+	cli_findings_json(&j, fs);
 	json_object_end(&j);
 	json_end(&j);
-}
-
-static void
-findings_free(struct findings *fs)
-{
-	for (size_t i = 0; i < fs->n; i++) {
-		free(fs->v[i].signer);
-		free(fs->v[i].check);
-		free(fs->v[i].message);
-	}
-	free(fs->v);
 }
 
 int
@@ -692,9 +620,9 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 	rc = cli_open(cli, false);
 	if (rc)
 		return rc;
-	struct findings fs = { .json = cli->json };
+	struct cli_findings fs = { .json = cli->json, .print = print_finding };
 	struct srr_verify_result r;
-	rc = srr_verify(cli->reg, &o, on_finding, &fs, &r);
+	rc = srr_verify(cli->reg, &o, cli_findings_add, &fs, &r);
 	if (rc == 0 && fs.oom)
 		rc = cli_error(cli, "out of memory");
 	else if (rc)
@@ -711,7 +639,7 @@ cmd_verify(struct cli *cli, int argc, char **argv)
 		       r.approvals == 1 ? "" : "s", r.approved, r.pending, r.stale, r.rejected,
 		       r.signatures, r.signatures == 1 ? "" : "s", r.failures,
 		       r.failures == 1 ? "" : "s");
-	findings_free(&fs);
+	cli_findings_free(&fs);
 	if (rc)
 		return rc;
 	return r.failures ? EXIT_PROBLEMS : EXIT_OK;

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "approve", cmd_approve, "Sign an approval with a key on a PKCS#11 token", NULL },
 	{ "checkpoint", cmd_checkpoint, "Sign, list and export checkpoints of the audit log", NULL },
 	{ "verify", cmd_verify, "Re-verify the log, its checkpoints and every approval", NULL },
+	{ "verify-bundle", cmd_verify_bundle, "Verify an auditor bundle offline", NULL },
 	{ "export", cmd_export, "Write an auditor bundle", NULL },
 	{ "due", cmd_due, "What is overdue and what is due soon", NULL },
 	{ "log", cmd_log, "List the events of the audit log", NULL },
@@ -33,9 +34,9 @@ usage(FILE *f)
 	      "A supplier risk register for EN 319 401 / NIS2.\n\nCommands:\n",
 	      f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("  help       Show help for a command\n"
-	      "  version    Print the version\n\n"
+		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+	fputs("  help           Show help for a command\n"
+	      "  version        Print the version\n\n"
 	      "Global options:\n"
 	      "  --db PATH      the register file (default $SRR_DB, else ./register.db)\n"
 	      "  --actor NAME   who makes the change (default $SRR_ACTOR, else the login name)\n"

@@ -17,12 +17,13 @@
 #include <unistd.h>
 
 #include "bundle-private.h"
+#include "util/text.h"
 
 #define PATH_MAX_LEN 512     /* nothing in the format comes near */
 #define DEPTH_MAX    4	     /* the format has two levels */
 #define FILES_MAX    4000000 /* a walk stops here */
 #define STREAM_BUF   (256u << 10)
-#define BAD_LINES    10	     /* malformed MANIFEST lines reported, at most */
+#define BAD_LINES    10 /* malformed MANIFEST lines reported, at most */
 
 void
 bundle_report(struct bundle *b, const struct bwhere *w, int failure, const char *check,
@@ -58,14 +59,15 @@ bundle_sha256(char hex[65], const void *data, size_t len)
 bool
 bundle_parse_id(const char *s, size_t n, int64_t *out)
 {
-	if (n == 0 || n > 18 || s[0] < '1' || s[0] > '9')
+	/* A name's digits are not NUL-terminated; no prefix is allowed. */
+	char buf[20];
+	long long v;
+	if (n == 0 || n >= sizeof(buf) || s[0] < '0' || s[0] > '9')
 		return false;
-	int64_t v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (!text_parse_id(&v, buf, 'A'))
+		return false;
 	*out = v;
 	return true;
 }
@@ -171,8 +173,8 @@ classify(struct bfile *f)
 		const char *path;
 		enum bkind kind;
 	} fixed[] = {
-		{ "MANIFEST", BK_MANIFEST },	  { "bundle.rec", BK_BUNDLE },
-		{ "policy.rec", BK_POLICY },	  { "log/leaves", BK_LOG_LEAVES },
+		{ "MANIFEST", BK_MANIFEST },	   { "bundle.rec", BK_BUNDLE },
+		{ "policy.rec", BK_POLICY },	   { "log/leaves", BK_LOG_LEAVES },
 		{ "log/records", BK_LOG_RECORDS },
 	};
 	const char *p = f->path;
@@ -182,7 +184,8 @@ classify(struct bfile *f)
 		if (strcmp(p, fixed[i].path) == 0)
 			f->kind = fixed[i].kind;
 	if (strncmp(p, "checkpoints/C-", 14) == 0) {
-		if (ends_with(p + 14, n - 14, ".cp", &stem) && bundle_parse_id(p + 14, stem, &f->id))
+		if (ends_with(p + 14, n - 14, ".cp", &stem) &&
+		    bundle_parse_id(p + 14, stem, &f->id))
 			f->kind = BK_CP_BODY;
 		else if (ends_with(p + 14, n - 14, ".p7s", &stem) &&
 			 bundle_parse_id(p + 14, stem, &f->id))
@@ -197,7 +200,8 @@ classify(struct bfile *f)
 			 bundle_parse_id(p + 7, stem, &f->id))
 			f->kind = BK_EVENT_REC;
 	} else if (strncmp(p, "proofs/", 7) == 0) {
-		if (ends_with(p + 7, n - 7, ".proof", &stem) && bundle_parse_id(p + 7, stem, &f->id))
+		if (ends_with(p + 7, n - 7, ".proof", &stem) &&
+		    bundle_parse_id(p + 7, stem, &f->id))
 			f->kind = BK_PROOF;
 	} else if (strncmp(p, "approvals/A-", 12) == 0) {
 		classify_approval(f, p + 12, n - 12);
@@ -296,7 +300,8 @@ walk_entry(struct walk *wk, int fd, const char *prefix, const char *name, unsign
 		bundle_report(b, NULL, 1, "file",
 			      "%s%s%s: unsafe name (bundle paths are [A-Za-z0-9._-] names "
 			      "joined by '/'): not read",
-			      prefix, *prefix ? "/" : "", shown(show, sizeof(show), name, strlen(name)));
+			      prefix, *prefix ? "/" : "",
+			      shown(show, sizeof(show), name, strlen(name)));
 		return 0;
 	}
 	struct stat st;
@@ -410,8 +415,7 @@ open_file(struct bundle *b, const struct bfile *f, uint64_t max, uint64_t *size)
 {
 	int fd = open_below(b, f->path);
 	if (fd < 0) {
-		bundle_report(b, NULL, 1, "file", "%s: cannot be read: %s", f->path,
-			      strerror(-fd));
+		bundle_report(b, NULL, 1, "file", "%s: cannot be read: %s", f->path, strerror(-fd));
 		return -1;
 	}
 	struct stat st;
@@ -439,7 +443,8 @@ hold_hash(struct bundle *b, struct bfile *f, const char hex[65])
 	f->hashed = true;
 	if (f->manifest[0] && strcmp(f->manifest, hex) != 0)
 		bundle_report(b, NULL, 1, "manifest",
-			      "%s: SHA-256 differs from the MANIFEST: the file was edited", f->path);
+			      "%s: SHA-256 differs from the MANIFEST: the file was edited",
+			      f->path);
 }
 
 /* Read all of f into a NUL-terminated buffer: 0, 1 (reported) or an error. */
@@ -722,7 +727,8 @@ manifest_lines(struct bundle *b, const char *data, size_t len)
 		const char *path;
 		size_t plen;
 		char why[256], hold[PATH_MAX_LEN + 1];
-		int r = memchr(p, '\0', n) ? -1 : manifest_line(p, n, &path, &plen, why, sizeof(why));
+		int r = memchr(p, '\0', n) ? -1
+					   : manifest_line(p, n, &path, &plen, why, sizeof(why));
 		if (r == 0 && !lf) {
 			snprintf(why, sizeof(why), "no LF at the end");
 			r = -1;
@@ -730,7 +736,8 @@ manifest_lines(struct bundle *b, const char *data, size_t len)
 		if (r == 0 && prev) {
 			int c = memcmp(prev, path, prev_len < plen ? prev_len : plen);
 			if (c > 0 || (c == 0 && prev_len >= plen)) {
-				snprintf(why, sizeof(why), "%s: lines are sorted by path, each once",
+				snprintf(why, sizeof(why),
+					 "%s: lines are sorted by path, each once",
 					 c == 0 && prev_len == plen ? "a second line for one file"
 								    : "out of order");
 				r = -1;
@@ -738,7 +745,8 @@ manifest_lines(struct bundle *b, const char *data, size_t len)
 		}
 		if (r) {
 			if (bad++ < BAD_LINES)
-				bundle_report(b, NULL, 1, "manifest", "MANIFEST line %zu: %s", no, why);
+				bundle_report(b, NULL, 1, "manifest", "MANIFEST line %zu: %s", no,
+					      why);
 		} else {
 			memcpy(hold, path, plen);
 			hold[plen] = '\0';
@@ -754,8 +762,8 @@ manifest_lines(struct bundle *b, const char *data, size_t len)
 		p = lf ? lf + 1 : end;
 	}
 	if (bad > BAD_LINES)
-		bundle_report(b, NULL, 1, "manifest", "MANIFEST: %zu more malformed lines",
-			      bad - BAD_LINES);
+		bundle_report(b, NULL, 1, "manifest", "MANIFEST: %zu more malformed line%s",
+			      bad - BAD_LINES, bad - BAD_LINES == 1 ? "" : "s");
 }
 
 static int
@@ -815,9 +823,10 @@ bundle_open(struct bundle *b, const char *dir)
 	rc = read_manifest(b);
 	for (size_t i = 0; rc == 0 && i < b->n_files; i++)
 		if (b->files[i].kind == BK_OTHER)
-			bundle_report(b, NULL, 1, "file",
-				      "%s: not part of a bundle (docs/formats/bundle.md lists what is)",
-				      b->files[i].path);
+			bundle_report(
+				b, NULL, 1, "file",
+				"%s: not part of a bundle (docs/formats/bundle.md lists what is)",
+				b->files[i].path);
 	return rc;
 }
 

@@ -64,7 +64,7 @@ cms_cert_is(const struct cms *c, const void *der, size_t len, const char **check
 {
 	if (c->cert.size != len || memcmp(c->cert.data, der, len) != 0)
 		return refuse(check, "certificate", why, size,
-			      "the certificate in the signature is not the listed signer's");
+			      "the certificate in the signature is not the recorded signer's");
 	return 0;
 }
 
@@ -74,14 +74,14 @@ cms_verify(const struct cms *c, gnutls_x509_crt_t crt, const void *data, size_t 
 {
 	gnutls_datum_t d = { (unsigned char *)data, (unsigned)len };
 	/* GnuTLS checks the clock unless both flags are given. */
-	int err = len > 0xffffffffu
-			  ? GNUTLS_E_MEMORY_ERROR
-			  : gnutls_pkcs7_verify_direct(c->p7, crt, 0, &d,
-						       GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
-							       GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
+	int err = len > 0xffffffffu ? GNUTLS_E_MEMORY_ERROR
+				    : gnutls_pkcs7_verify_direct(
+					      c->p7, crt, 0, &d,
+					      GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+						      GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
 	if (err < 0)
-		return refuse(check, "signature", why, size, "does not verify over the %s: %s", what,
-			      gnutls_strerror(err));
+		return refuse(check, "signature", why, size, "does not verify over the %s: %s",
+			      what, gnutls_strerror(err));
 	return 0;
 }
 

@@ -382,14 +382,35 @@ verify_since_load(struct srr_register *reg, const char *path, struct vsince *out
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return reg_error(reg, SRR_E_IO, "--since: %s: %s", path, strerror(errno));
-	char buf[512];
-	size_t n = fread(buf, 1, sizeof(buf), f);
+	size_t n = fread(out->bytes, 1, sizeof(out->bytes), f);
 	bool more = fgetc(f) != EOF;
 	fclose(f);
 	char why[160];
-	if (more || checkpoint_parse(&out->body, buf, n, why, sizeof(why)))
+	if (more || checkpoint_parse(&out->body, out->bytes, n, why, sizeof(why)))
 		return reg_error(reg, SRR_E_INPUT, "--since: %s: not an srr checkpoint: %s", path,
 				 more ? "too long" : why);
+	out->len = n;
+	/* Its signature, as srr checkpoint export wrote it. */
+	char sig[4096];
+	if ((size_t)snprintf(sig, sizeof(sig), "%s.p7s", path) >= sizeof(sig) ||
+	    !(f = fopen(sig, "rb")))
+		return 0;
+	enum { P7S_MAX = 1 << 16 };
+	out->p7s = malloc(P7S_MAX);
+	if (!out->p7s) {
+		fclose(f);
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	}
+	out->p7s_len = fread(out->p7s, 1, P7S_MAX, f);
+	more = fgetc(f) != EOF;
+	bool bad = ferror(f);
+	fclose(f);
+	if (more || bad) {
+		free(out->p7s);
+		out->p7s = NULL;
+		return reg_error(reg, SRR_E_INPUT, "--since: %s: %s", sig,
+				 more ? "too long for a signature" : strerror(errno));
+	}
 	return 0;
 }
 

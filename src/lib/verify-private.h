@@ -36,11 +36,16 @@ struct vcp {
 /* verify --since: the checkpoint the auditor kept. */
 struct vsince {
 	struct checkpoint_body body;
+	char bytes[512]; /* the body as kept */
+	size_t len;
+	unsigned char *p7s; /* FILE.p7s beside it, or NULL (malloc'd) */
+	size_t p7s_len;
 	long slot; /* its consistency proof in the prover */
 	size_t to; /* index of the checkpoint it is proven against */
 };
 
-/* Read and parse the kept checkpoint file (SRR_E_INPUT / SRR_E_IO). */
+/* Read and parse the kept checkpoint file and read FILE.p7s if it is
+ * there (SRR_E_INPUT / SRR_E_IO); free p7s when done. */
 int verify_since_load(struct srr_register *reg, const char *path, struct vsince *out);
 
 /* The events, the tree against cps (sorted by size), the rows against

@@ -21,6 +21,7 @@
 
 #include "approval-private.h"
 #include "cert-private.h"
+#include "cms-private.h"
 #include "libsrr-private.h"
 #include "log-private.h"
 #include "policy-private.h"
@@ -88,66 +89,20 @@ fail(struct job *j, const char *check, const char *fmt, ...)
 }
 
 /* Parse one CMS, check it carries the recorded certificate, and verify it
- * over the frozen bytes. Thread-safe: touches only j and its own crt. */
+ * over the signed bytes. Thread-safe: touches only j and its own crt. */
 static void
 check_signature(struct job *j, gnutls_x509_crt_t crt)
 {
-	gnutls_pkcs7_t p7 = NULL;
-	gnutls_datum_t d = { (unsigned char *)j->p7s, (unsigned)j->p7s_len };
-	gnutls_datum_t data = { (unsigned char *)j->data, (unsigned)j->data_len };
-	gnutls_datum_t der = { NULL, 0 };
-	gnutls_pkcs7_signature_info_st info;
-	bool have_info = false;
-	j->signed_at = (time_t)-1;
-	int err = gnutls_pkcs7_init(&p7);
-	if (err >= 0)
-		err = gnutls_pkcs7_import(p7, &d, GNUTLS_X509_FMT_DER);
-	if (err < 0) {
-		fail(j, "signature", "not a CMS SignedData: %s", gnutls_strerror(err));
-		goto out;
-	}
-	int n = gnutls_pkcs7_get_signature_count(p7);
-	if (n != 1) {
-		fail(j, "signature", "holds %d signatures, not one", n);
-		goto out;
-	}
-	if (gnutls_pkcs7_get_crt_raw2(p7, 0, &der) < 0 || der.size != j->vc->c.der_len ||
-	    memcmp(der.data, j->vc->c.der, der.size) != 0) {
-		fail(j, "certificate", "the certificate in the signature is not the recorded signer's");
-		goto out;
-	}
-	err = gnutls_pkcs7_get_signature_info(p7, 0, &info);
-	if (err < 0) {
-		fail(j, "signature", "signer information unreadable: %s", gnutls_strerror(err));
-		goto out;
-	}
-	have_info = true;
-	j->signed_at = info.signing_time;
-	if (j->signed_at == (time_t)-1) {
-		fail(j, "signature", "carries no signing time");
-		goto out;
-	}
-	if (gnutls_sign_get_hash_algorithm(info.algo) != GNUTLS_DIG_SHA256) {
-		fail(j, "signature", "is not made with SHA-256 (%s)",
-		     gnutls_sign_get_name(info.algo) ? gnutls_sign_get_name(info.algo) : "unknown");
-		goto out;
-	}
-	/* The signature only: the certificate's times are judged against the
-	 * signing time later, not the clock (an approval stays good after
-	 * its signer's certificate expires). GnuTLS checks the clock unless
-	 * both flags are given. */
-	err = gnutls_pkcs7_verify_direct(
-		p7, crt, 0, &data,
-		GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
-	if (err < 0)
-		fail(j, "signature", "does not verify over the %s: %s",
-		     j->cp ? "checkpoint body" : "approved record", gnutls_strerror(err));
-out:
-	if (have_info)
-		gnutls_pkcs7_signature_info_deinit(&info);
-	gnutls_free(der.data);
-	if (p7)
-		gnutls_pkcs7_deinit(p7);
+	struct cms c;
+	const char *check = NULL;
+	if (cms_parse(&c, j->p7s, j->p7s_len, &check, j->why, sizeof(j->why)) == 0 &&
+	    cms_cert_is(&c, j->vc->c.der, j->vc->c.der_len, &check, j->why, sizeof(j->why)) == 0)
+		cms_verify(&c, crt, j->data, j->data_len,
+			   j->cp ? "checkpoint body" : "approved record", &check, j->why,
+			   sizeof(j->why));
+	j->signed_at = c.signed_at;
+	j->check = check;
+	cms_release(&c);
 }
 
 /* Workers take chunks of jobs from a shared counter until none are left:
@@ -311,16 +266,6 @@ report(struct vctx *v, const struct srr_approval *a, size_t sig, const char *sig
 	}
 }
 
-static void
-utc(char buf[21], time_t t)
-{
-	struct tm tm;
-	if (t == (time_t)-1 || !gmtime_r(&t, &tm))
-		snprintf(buf, 21, "?");
-	else
-		strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* What every signature must pass once its crypto is done: the signer
  * certificate is there, its usage and chain are good, it was valid at the
  * signing time, and that time is the one the register recorded. Sets
@@ -343,7 +288,7 @@ judge_signer(struct vctx *v, struct job *j, const char *recorded_time, const cha
 	if (!*check && (j->signed_at < j->vc->good_from || j->signed_at > j->vc->good_until) &&
 	    cert_check_validity(v->tl, j->vc->crt, j->signed_at, check, buf, WHY_MAX))
 		*why = buf;
-	utc(t, j->signed_at);
+	cms_utc(t, j->signed_at);
 	if (!*check && strcmp(t, recorded_time) != 0) {
 		*check = "signature";
 		snprintf(buf, WHY_MAX, "signed at %s, but the register says %s", t, recorded_time);
@@ -604,6 +549,42 @@ judge_all(struct vctx *v, const struct srr_approval_list *l)
 	return 0;
 }
 
+/* The kept checkpoint's own signature, when FILE.p7s is beside it: made
+ * by a signer who chains to the anchors, over exactly the kept bytes. */
+static void
+check_kept(struct vctx *v, const struct vsince *s)
+{
+	if (!s->p7s) {
+		vreport_log(&v->out, "since", 0, 0, 0,
+			    "no signature beside the kept checkpoint (FILE.p7s): it is trusted "
+			    "as kept");
+		return;
+	}
+	struct cms c;
+	const char *check = NULL;
+	char why[WHY_MAX];
+	gnutls_x509_crt_t crt = NULL;
+	if (cms_parse(&c, s->p7s, s->p7s_len, &check, why, sizeof(why)) == 0) {
+		if (gnutls_x509_crt_init(&crt) < 0 ||
+		    gnutls_x509_crt_import(crt, &c.cert, GNUTLS_X509_FMT_DER) < 0) {
+			check = "certificate";
+			snprintf(why, sizeof(why), "the signer certificate cannot be read");
+		} else if (!cert_check_usage(crt, &check, why, sizeof(why)) &&
+			   !cert_check_chain(v->tl, crt, &check, why, sizeof(why)) &&
+			   !cert_check_validity(v->tl, crt, c.signed_at, &check, why,
+						sizeof(why))) {
+			cms_verify(&c, crt, s->bytes, s->len, "kept checkpoint", &check, why,
+				   sizeof(why));
+		}
+	}
+	if (check)
+		vreport_log(&v->out, "since", 0, 0, 1, "the kept checkpoint's signature: %s: %s",
+			    check, why);
+	if (crt)
+		gnutls_x509_crt_deinit(crt);
+	cms_release(&c);
+}
+
 static int
 cmp_vcp(const void *a, const void *b)
 {
@@ -702,7 +683,7 @@ srr_verify(struct srr_register *reg, const struct srr_verify_options *options,
 	struct srr_checkpoint_list *cl = NULL;
 	struct cert_list anchors = { 0 };
 	struct vcp *cps = NULL;
-	struct vsince since, *sp = NULL;
+	struct vsince since = { 0 }, *sp = NULL;
 	if (options && options->since_file) {
 		rc = verify_since_load(reg, options->since_file, &since);
 		if (rc)
@@ -711,8 +692,10 @@ srr_verify(struct srr_register *reg, const struct srr_verify_options *options,
 	}
 	/* One read transaction: the register cannot change under the check. */
 	rc = reg_exec(reg, "BEGIN");
-	if (rc)
+	if (rc) {
+		free(since.p7s);
 		return rc;
+	}
 	rc = policy_current(&pl, reg);
 	if (rc == 0) {
 		v.p = srr_policy_list_get(pl, 0);
@@ -734,12 +717,16 @@ srr_verify(struct srr_register *reg, const struct srr_verify_options *options,
 		rc = run_checks(&v, options, l, cps, srr_checkpoint_list_count(cl), sp);
 	if (rc == 0)
 		rc = judge_all(&v, l);
+	if (rc == 0 && sp)
+		check_kept(&v, sp);
 	reg_exec(reg, "COMMIT");
 	for (size_t i = 0; v.notes && l && i < srr_approval_list_count(l); i++)
 		free(v.notes[i]);
 	free(v.notes);
 	free(v.jobs);
 	free(cps);
+	if (sp)
+		free(sp->p7s);
 	release_certs(&v);
 	if (v.tl)
 		gnutls_x509_trust_list_deinit(v.tl, 1);

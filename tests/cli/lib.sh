@@ -181,7 +181,7 @@ usage_fails() {
 		why="stderr has $n lines, expected one"
 	elif ! grep -Eq -- "$pattern" "$T/.err"; then
 		why="stderr does not match /$pattern/"
-	elif ! grep -Eq "\(see 'srr [a-z ]*--help'\)$" "$T/.err"; then
+	elif ! grep -Eq "\(see 'srr [a-z -]*--help'\)$" "$T/.err"; then
 		why="the error does not end with a (see 'srr ... --help') hint"
 	fi
 	if [ -z "$why" ]; then

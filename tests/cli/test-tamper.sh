@@ -119,6 +119,24 @@ ok srr supplier add delta --name "Delta" --tier low
 ok srr checkpoint --key "$KEY_URI" --pin-file "$T/pin"
 ok srr verify --since "$T/kept"
 like "--since proves consistency" "since: the log of the kept checkpoint \([0-9]+ events\) is the start of C-5" "$out"
+check "--since: the kept signature verifies (no finding about it)" \
+	test -z "$(grep "kept checkpoint's signature\|no signature beside" <<<"$out")"
+# The signature kept with it must be over exactly the kept bytes, by a signer
+# the anchors vouch for.
+cp "$T/kept" "$T/kept-edited"
+cp "$T/kept.p7s" "$T/kept-edited.p7s"
+sed -i 's/^clock .*/clock synchronised/; t; s/^clock .*/clock unsynchronised/' "$T/kept-edited"
+if cmp -s "$T/kept" "$T/kept-edited"; then
+	sed -i 's/^clock synchronised$/clock unsynchronised/' "$T/kept-edited"
+fi
+_run srr verify --since "$T/kept-edited"
+is "--since: an edited kept checkpoint: exit 1" 1 "$rc"
+like "--since: names the broken signature" "since: the kept checkpoint's signature: signature: does not verify over the kept checkpoint" "$out"
+_run srr verify --since "$T/kept" --trust "$OTHER_CA"
+like "--since: a kept checkpoint under other anchors" "since: the kept checkpoint's signature: chain: " "$out"
+cp "$T/kept" "$T/kept-bare"
+ok srr verify --since "$T/kept-bare"
+like "--since without FILE.p7s: said, not failed" "since: no signature beside the kept checkpoint" "$out"
 printf 'not a checkpoint\n' >"$T/junk"
 fails 3 "not an srr checkpoint" srr verify --since "$T/junk"
 fails 3 "--since: .*/missing: No such file or directory" srr verify --since "$T/missing"
