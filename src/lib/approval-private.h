@@ -10,6 +10,7 @@
 #include "register-private.h"
 #include "srr/approval.h"
 #include "srr/policy.h"
+#include "srr/record.h"
 #include "srr/risk.h"
 
 /* "the acceptance of risk R-3", "review 7", ... for messages. */
@@ -25,6 +26,10 @@ int approval_risk_bytes(struct srr_register *reg, enum srr_subject subject,
  * policy in force (signatures as stored, not re-verified)? */
 int approval_bytes_approved(struct srr_register *reg, enum srr_subject subject,
 			    const char *target, const char *bytes, size_t len, bool *approved);
+
+/* The residual level under p of an acceptance or treatment-plan record
+ * (borrowed from p), or NULL when it has none. */
+const char *approval_level_of(const struct srr_policy *p, const struct srr_record *rec);
 
 /* The first rule of p for subject (at residual level, for risks), or NULL. */
 const struct srr_rule *approval_rule(const struct srr_policy *p, enum srr_subject subject,

@@ -233,6 +233,17 @@ subject_bytes(struct srr_register *reg, enum srr_subject subject, const char *ta
 /* --- the policy's rules ------------------------------------------------ */
 
 /* The residual level of a risk subject's frozen record under p, or NULL. */
+const char *
+approval_level_of(const struct srr_policy *p, const struct srr_record *rec)
+{
+	const char *l = srr_record_get(rec, "residual-likelihood");
+	const char *i = srr_record_get(rec, "residual-impact");
+	int level = p && l && i ? srr_policy_level(p, (unsigned)strtoul(l, NULL, 10),
+						   (unsigned)strtoul(i, NULL, 10))
+				: -1;
+	return level >= 0 ? p->levels[level].name : NULL;
+}
+
 static const char *
 record_level(const struct srr_policy *p, enum srr_subject subject, const char *record, size_t len)
 {
@@ -241,11 +252,9 @@ record_level(const struct srr_policy *p, enum srr_subject subject, const char *r
 	struct srr_record *rec;
 	if (srr_record_parse(&rec, record, len, NULL, 0))
 		return NULL;
-	const char *l = srr_record_get(rec, "residual-likelihood");
-	const char *i = srr_record_get(rec, "residual-impact");
-	int level = l && i ? srr_policy_level(p, (unsigned)atoi(l), (unsigned)atoi(i)) : -1;
+	const char *level = approval_level_of(p, rec);
 	srr_record_free(rec);
-	return level >= 0 ? p->levels[level].name : NULL;
+	return level;
 }
 
 static bool

@@ -164,12 +164,7 @@ check_signed_record(struct bv *v, struct judge *j)
 	if (!slash || !is || strcmp(slash + 1, is) != 0)
 		bundle_report(&v->b, &j->w, 1, "record", "%s: its %s is %s, but %s's target is %s",
 			      path, field, is ? is : "missing", j->own_path, j->target);
-	const char *l = srr_record_get(r, "residual-likelihood");
-	const char *i = srr_record_get(r, "residual-impact");
-	int level = v->p && l && i ? srr_policy_level(v->p, (unsigned)strtoul(l, NULL, 10),
-						      (unsigned)strtoul(i, NULL, 10))
-				   : -1;
-	j->level = level >= 0 ? v->p->levels[level].name : NULL;
+	j->level = approval_level_of(v->p, r);
 	j->rec_parsed = true;
 	srr_record_free(r);
 	return 0;
