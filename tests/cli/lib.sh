@@ -32,6 +32,10 @@
 #                                 exports its KEY=VALUE lines (MODULE, PIN,
 #                                 KEY_URI, CA, SOFTHSM2_CONF, ...); skips the
 #                                 script (exit 77) when the fixture does
+#   signing_policy DIR NAME       writes DIR/policy.yaml: the usual review
+#                                 and risk sections, the fixture CA as the
+#                                 trust anchor (copied to DIR/ca.pem), then
+#                                 stdin (approvers: and approval_rules:)
 #   _run CMD...                   run without judging: $rc, $out, $err
 #   finish                        prints "N passed, N failed"; exit 1 on failure
 
@@ -297,6 +301,33 @@ token_fixture() {
 		esac
 		export "$k=$v"
 	done <"$T/.token-env"
+}
+
+signing_policy() {
+	local dir=$1 name=$2
+	cp "$CA" "$dir/ca.pem"
+	{
+		cat <<EOF
+version: 1
+name: $name
+review:
+  cadence_months: {critical: 3, high: 6, medium: 12, low: 12}
+  after_incident_days: 30
+  after_sla_breach_days: 30
+risk:
+  likelihood: [rare, unlikely, possible, likely, almost-certain]
+  impact: [negligible, minor, moderate, major, severe]
+  levels:
+    - {name: low, max: 4}
+    - {name: medium, max: 9}
+    - {name: high, max: 16}
+    - {name: critical, max: 25}
+  tolerance: medium
+  acceptance_max_days: 365
+trust_anchors: [ca.pem]
+EOF
+		cat
+	} >"$dir/policy.yaml"
 }
 
 finish() {

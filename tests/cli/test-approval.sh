@@ -22,7 +22,6 @@ today=$(date -u +%F)
 # --- the policy: the fixture's CA and approvers, certificates next to it -----
 P=$T/pol
 mkdir "$P"
-cp "$CA" "$P/ca.pem"
 cp "$CERT" "$P/alice.pem"
 cp "$BOB_CERT" "$P/bob.pem"
 cp "$CAROL_CERT" "$P/carol.pem"
@@ -30,24 +29,7 @@ cp "$BADKU_CERT" "$P/badku.pem"
 cp "$BADEKU_CERT" "$P/badeku.pem"
 cp "$EXPIRED_CERT" "$P/expired.pem"
 cp "$UNKNOWN_CERT" "$P/unknownca.pem"
-cat >"$P/policy.yaml" <<'EOF'
-version: 1
-name: Approval test policy
-review:
-  cadence_months: {critical: 3, high: 6, medium: 12, low: 12}
-  after_incident_days: 30
-  after_sla_breach_days: 30
-risk:
-  likelihood: [rare, unlikely, possible, likely, almost-certain]
-  impact: [negligible, minor, moderate, major, severe]
-  levels:
-    - {name: low, max: 4}
-    - {name: medium, max: 9}
-    - {name: high, max: 16}
-    - {name: critical, max: 25}
-  tolerance: medium
-  acceptance_max_days: 365
-trust_anchors: [ca.pem]
+signing_policy "$P" 'Approval test policy' <<'EOF'
 approvers:
   - {name: Alice Approver, cert: alice.pem, actors: [alice], roles: [management]}
   - {name: Bob Approver, cert: bob.pem, actors: [bob], roles: [management, board]}

@@ -14,27 +14,9 @@ token_fixture
 
 P=$T/pol
 mkdir "$P"
-cp "$CA" "$P/ca.pem"
 cp "$CERT" "$P/alice.pem"
 cp "$BOB_CERT" "$P/bob.pem"
-cat >"$P/policy.yaml" <<'EOF'
-version: 1
-name: Tamper test policy
-review:
-  cadence_months: {critical: 3, high: 6, medium: 12, low: 12}
-  after_incident_days: 30
-  after_sla_breach_days: 30
-risk:
-  likelihood: [rare, unlikely, possible, likely, almost-certain]
-  impact: [negligible, minor, moderate, major, severe]
-  levels:
-    - {name: low, max: 4}
-    - {name: medium, max: 9}
-    - {name: high, max: 16}
-    - {name: critical, max: 25}
-  tolerance: medium
-  acceptance_max_days: 365
-trust_anchors: [ca.pem]
+signing_policy "$P" 'Tamper test policy' <<'EOF'
 approvers:
   - {name: Alice Approver, cert: alice.pem, actors: [alice], roles: [management]}
   - {name: Bob Approver, cert: bob.pem, actors: [bob], roles: [management, board]}
