@@ -31,8 +31,12 @@ sha256_hex(struct srr_register *reg, const void *data, size_t len, char hex[65])
 	unsigned char md[32];
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, md) < 0)
 		return reg_error(reg, SRR_E_IO, "SHA-256 failed");
-	for (size_t i = 0; i < sizeof(md); i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < sizeof(md); i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[64] = '\0';
 	return 0;
 }
 
@@ -164,9 +168,8 @@ log_append(struct srr_register *reg, const char *action, const char *entity,
 	rc = sha256_hex(reg, bytes, len, hex);
 	if (rc)
 		return rc;
-	int64_t seq = 0;
-	rc = next_seq(reg, &seq);
-	if (rc)
+	int64_t seq = reg->tx_next_seq;
+	if (seq == 0 && (rc = next_seq(reg, &seq)))
 		return rc;
 	reg_now(now);
 
@@ -200,7 +203,10 @@ log_append(struct srr_register *reg, const char *action, const char *entity,
 	sqlite3_bind_blob(st, 7, leaf, (int)leaf_len, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return reg_db_error(reg, "appending to the event log");
-	return frontier_append(reg, seq, leaf, leaf_len);
+	rc = frontier_append(reg, seq, leaf, leaf_len);
+	if (rc == 0)
+		reg->tx_next_seq = seq + 1;
+	return rc;
 }
 
 struct srr_event_list {

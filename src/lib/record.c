@@ -576,15 +576,19 @@ validate(const struct srr_record *r, const struct type_spec *ts, size_t *at, cha
 static void
 put_escaped(struct strbuf *sb, const char *v)
 {
-	for (const char *p = v; *p; p++) {
-		if (*p == '\\')
-			strbuf_append(sb, "\\\\", 2);
-		else if (*p == '\n')
-			strbuf_append(sb, "\\n", 2);
-		else
-			strbuf_putc(sb, *p);
+	for (;;) {
+		size_t n = strcspn(v, "\\\n");
+		strbuf_append(sb, v, n);
+		v += n;
+		if (!*v)
+			return;
+		strbuf_append(sb, *v == '\\' ? "\\\\" : "\\n", 2);
+		v++;
 	}
 }
+
+static int write_record(char **out, size_t *len, const struct srr_record *r, char *err,
+			size_t errsz);
 
 SRR_EXPORT int
 srr_record_serialize(char **out, size_t *len, const struct srr_record *r, char *err, size_t errsz)
@@ -598,6 +602,12 @@ srr_record_serialize(char **out, size_t *len, const struct srr_record *r, char *
 	int rc = validate(r, ts, &at, err, errsz);
 	if (rc)
 		return rc;
+	return write_record(out, len, r, err, errsz);
+}
+
+static int
+write_record(char **out, size_t *len, const struct srr_record *r, char *err, size_t errsz)
+{
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_puts(&sb, SRR_RECORD_MAGIC " ");
 	strbuf_puts(&sb, r->type);
@@ -632,19 +642,23 @@ static bool
 unescape(struct strbuf *sb, const char *s, size_t n)
 {
 	strbuf_reset(sb);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] != '\\') {
-			strbuf_putc(sb, s[i]);
-			continue;
+	const char *end = s + n;
+	while (s < end) {
+		const char *bs = memchr(s, '\\', (size_t)(end - s));
+		if (!bs) {
+			strbuf_append(sb, s, (size_t)(end - s));
+			break;
 		}
-		if (++i == n)
+		strbuf_append(sb, s, (size_t)(bs - s));
+		if (bs + 1 == end)
 			return false;
-		if (s[i] == '\\')
+		if (bs[1] == '\\')
 			strbuf_putc(sb, '\\');
-		else if (s[i] == 'n')
+		else if (bs[1] == 'n')
 			strbuf_putc(sb, '\n');
 		else
 			return false;
+		s = bs + 2;
 	}
 	return true;
 }
@@ -722,7 +736,7 @@ srr_record_parse(struct srr_record **out, const char *buf, size_t len, char *err
 	}
 	/* Belt and braces: canonical means the bytes come back unchanged. */
 	size_t again_len;
-	rc = srr_record_serialize(&again, &again_len, r, err, errsz);
+	rc = write_record(&again, &again_len, r, err, errsz);
 	if (rc)
 		goto out;
 	if (again_len != len || memcmp(again, buf, len) != 0) {

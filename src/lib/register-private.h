@@ -32,6 +32,9 @@ struct srr_register {
 	 * appends (log.c); NULL or invalid after a rollback. */
 	struct merkle_frontier *frontier;
 	bool frontier_valid;
+	/* The next event's seq while a transaction that appended is open
+	 * (BEGIN IMMEDIATE: no other writer); 0 when unknown. */
+	int64_t tx_next_seq;
 	char errmsg[ERRMSG_MAX];
 	struct stmt_cache_entry stmts[STMT_CACHE_MAX];
 	unsigned n_stmts;

@@ -210,6 +210,8 @@ int
 reg_end(struct srr_register *reg, int rc)
 {
 	reg->tx_depth--;
+	if (reg->tx_depth == 0 || rc != 0)
+		reg->tx_next_seq = 0;
 	if (rc == 0) {
 		int crc = reg_exec(reg, reg->tx_depth == 0 ? "COMMIT" : "RELEASE srr");
 		if (crc == 0)

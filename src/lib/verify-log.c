@@ -88,10 +88,37 @@ struct erow {
 	size_t record_len, leaf_len;
 };
 
+/* The leaf log_append() writes for these columns and record hash is the
+ * only one that passes the checks below: compare bytes, parse only to
+ * say what differs. */
+static bool
+leaf_as_written(const struct erow *e, const char *hex)
+{
+	struct srr_record *ev;
+	if (!e->time || !e->actor || !e->action || !e->entity || srr_record_new(&ev, "event"))
+		return false;
+	srr_record_add_int(ev, "seq", e->seq);
+	srr_record_add(ev, "time", e->time);
+	srr_record_add(ev, "actor", e->actor);
+	srr_record_add(ev, "action", e->action);
+	srr_record_add(ev, "entity", e->entity);
+	srr_record_add(ev, "record-sha256", hex);
+	char *bytes = NULL, why[160];
+	size_t len = 0;
+	bool same = srr_record_serialize(&bytes, &len, ev, why, sizeof(why)) == 0 &&
+		    len == e->leaf_len && memcmp(bytes, e->leaf, len) == 0;
+	free(bytes);
+	srr_record_free(ev);
+	return same;
+}
+
 /* The event's leaf must say what its columns say. */
 static void
 check_leaf(struct vlog *v, const struct erow *e)
 {
+	char hex0[65];
+	if (sha256_hex(v->reg, e->record, e->record_len, hex0) == 0 && leaf_as_written(e, hex0))
+		return;
 	struct srr_record *leaf = NULL;
 	char why[160] = "";
 	if (srr_record_parse(&leaf, e->leaf, e->leaf_len, why, sizeof(why)) != 0 ||

@@ -47,166 +47,27 @@
 
 #include <srr/srr.h>
 
-#define MAX_ROUNDS 25
+#include "bench-common.h"
 
-__attribute__((format(printf, 1, 2), noreturn)) static void
-die(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "bench-verify: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(EXIT_FAILURE);
-}
+#define MAX_ROUNDS 25
 
 static void
 check(int rc, struct srr_register *reg, const char *what)
 {
 	if (rc)
-		die("%s: %s", what, srr_errmsg(reg));
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* --- the workspace and its token -------------------------------------- */
-
-struct fixture {
-	char dir[1024];
-	char module[1024], pin[64], ca[1024], cert[1024], key_uri[512];
-};
-
-/* One KEY=VALUE line of token-fixture.sh; values hold ';'. */
-static void
-take(struct fixture *fx, char *line)
-{
-	line[strcspn(line, "\n")] = '\0';
-	char *v = strchr(line, '=');
-	if (!v)
-		return;
-	*v++ = '\0';
-	if (strcmp(line, "SOFTHSM2_CONF") == 0)
-		setenv("SOFTHSM2_CONF", v, 1);
-	else if (strcmp(line, "MODULE") == 0)
-		snprintf(fx->module, sizeof(fx->module), "%s", v);
-	else if (strcmp(line, "PIN") == 0)
-		snprintf(fx->pin, sizeof(fx->pin), "%s", v);
-	else if (strcmp(line, "CA") == 0)
-		snprintf(fx->ca, sizeof(fx->ca), "%s", v);
-	else if (strcmp(line, "CERT") == 0)
-		snprintf(fx->cert, sizeof(fx->cert), "%s", v);
-	else if (strcmp(line, "KEY_URI") == 0)
-		snprintf(fx->key_uri, sizeof(fx->key_uri), "%s", v);
-}
-
-/* Read DIR/fixture.env, written by an earlier run; false if absent. */
-static bool
-read_env(struct fixture *fx)
-{
-	char path[1100], line[2048];
-	snprintf(path, sizeof(path), "%s/fixture.env", fx->dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		take(fx, line);
-	fclose(f);
-	return fx->cert[0] && fx->key_uri[0];
-}
-
-/* Run the fixture into DIR/token, keeping its output as DIR/fixture.env. */
-static void
-make_token(struct fixture *fx, const char *script)
-{
-	char cmd[4096];
-	snprintf(cmd, sizeof(cmd), "bash '%s' '%s/token' > '%s/fixture.env'", script, fx->dir,
-		 fx->dir);
-	int st = system(cmd);
-	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 77) {
-		fprintf(stderr, "bench-verify: a SoftHSM2 tool is missing: skipped\n");
-		exit(77);
-	}
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || !read_env(fx))
-		die("%s: the token fixture failed", script);
-}
-
-/* A fast filesystem: each srr_approve() is a transaction with fsync. */
-static void
-make_workspace(struct fixture *fx)
-{
-	const char *base = "/dev/shm";
-	if (access(base, W_OK) != 0)
-		base = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(fx->dir, sizeof(fx->dir), "%s/srr-bench-XXXXXX", base);
-	if (!mkdtemp(fx->dir))
-		die("%s: %s", base, strerror(errno));
-}
-
-static void
-remove_workspace(const struct fixture *fx)
-{
-	char cmd[1100];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "bench-verify: cannot remove %s\n", fx->dir);
+		bench_die("%s: %s", what, srr_errmsg(reg));
 }
 
 /* --- the register ----------------------------------------------------- */
 
-static int
-give_pin(void *userdata, const char *label, unsigned int flags, char *pin, size_t size)
-{
-	static int asked;
-	(void)label;
-	(void)flags;
-	if (asked++)
-		return -1; /* srr never retries; neither do we */
-	snprintf(pin, size, "%s", (const char *)userdata);
-	return 0;
-}
-
-static void
-write_policy(const struct fixture *fx, const char *path)
-{
-	FILE *f = fopen(path, "w");
-	if (!f)
-		die("%s: %s", path, strerror(errno));
-	fprintf(f,
-		"version: 1\nname: srr benchmark policy\n"
-		"review:\n"
-		"  cadence_months: {critical: 3, high: 6, medium: 12, low: 12}\n"
-		"risk:\n"
-		"  likelihood: [rare, unlikely, possible, likely, almost-certain]\n"
-		"  impact: [negligible, minor, moderate, major, severe]\n"
-		"  levels:\n"
-		"    - {name: low, max: 4}\n    - {name: medium, max: 9}\n"
-		"    - {name: high, max: 16}\n    - {name: critical, max: 25}\n"
-		"  tolerance: medium\n  acceptance_max_days: 365\n"
-		"trust_anchors: ['%s']\n"
-		"approvers:\n"
-		"  - {name: Alice Approver, cert: '%s', actors: [alice], roles: [management]}\n"
-		"approval_rules:\n"
-		"  - {subject: risk, residual: [low, medium], roles: [management], quorum: 1}\n",
-		fx->ca, fx->cert);
-	if (fclose(f) != 0)
-		die("%s: %s", path, strerror(errno));
-}
-
 /* n risks accepted at residual 2 x 2 (low: quorum 1), each asked for by
  * procurement and signed by alice on the token. */
 static void
-build_register(struct srr_register *reg, const struct fixture *fx, const char *path, int n)
+build_register(struct srr_register *reg, const struct bench_fixture *fx, const char *path, int n)
 {
 	char policy[1100], until[11], title[64];
 	snprintf(policy, sizeof(policy), "%s/policy.yaml", fx->dir);
-	write_policy(fx, policy);
+	bench_write_policy(fx, policy);
 	check(srr_register_create_with_policy(reg, path, policy), reg, "create");
 	check(srr_register_set_actor(reg, "procurement"), reg, "actor");
 	struct srr_supplier s = { .key = "acme", .name = "Acme Cloud GmbH", .tier = SRR_TIER_HIGH };
@@ -214,7 +75,7 @@ build_register(struct srr_register *reg, const struct fixture *fx, const char *p
 	time_t t = time(NULL) + 30 * 86400;
 	strftime(until, sizeof(until), "%Y-%m-%d", gmtime(&t));
 
-	double t0 = now();
+	double t0 = bench_now();
 	for (int i = 1; i <= n; i++) {
 		snprintf(title, sizeof(title), "Benchmark risk %d", i);
 		struct srr_risk r = {
@@ -232,18 +93,18 @@ build_register(struct srr_register *reg, const struct fixture *fx, const char *p
 		snprintf(rid, sizeof(rid), "R-%lld", (long long)id);
 		check(srr_approval_request(reg, SRR_SUBJECT_RISK, rid, &aid), reg, "request");
 	}
-	double t1 = now();
+	double t1 = bench_now();
 	printf("setup: %d risks, treatments and requests: %.1f s (%.0f /s)\n", n, t1 - t0,
 	       n / (t1 - t0));
 
 	struct srr_token *tok = NULL;
 	check(srr_register_set_actor(reg, "alice"), reg, "actor");
-	check(srr_token_open(&tok, reg, fx->key_uri, fx->module, give_pin, (void *)fx->pin), reg,
+	check(srr_token_open(&tok, reg, fx->key_uri, fx->module, bench_give_pin, (void *)fx), reg,
 	      "token");
 	for (int64_t id = 1; id <= n; id++)
 		check(srr_approve(reg, id, tok), reg, "approve");
 	srr_token_free(tok);
-	double t2 = now();
+	double t2 = bench_now();
 	printf("setup: %d srr_approve on the token: %.1f s (%.0f /s)\n", n, t2 - t1, n / (t2 - t1));
 }
 
@@ -322,11 +183,11 @@ extract(struct bare *b, const unsigned char *p7s, size_t p7s_len)
 	     der_next(&p, end, &tag, &val, &len, &tlv) &&		     /* digestAlgorithm */
 	     der_next(&p, end, &tag, &val, &len, &tlv) && tag == 0xa0;	     /* signedAttrs */
 	if (!ok)
-		die("CMS: cannot find the signed attributes");
+		bench_die("CMS: cannot find the signed attributes");
 	b->attrs.size = (unsigned)(p - tlv);
 	b->attrs.data = malloc(b->attrs.size);
 	if (!b->attrs.data)
-		die("out of memory");
+		bench_die("out of memory");
 	memcpy(b->attrs.data, tlv, b->attrs.size);
 	b->attrs.data[0] = 0x31;
 
@@ -335,13 +196,13 @@ extract(struct bare *b, const unsigned char *p7s, size_t p7s_len)
 	gnutls_datum_t d = { (unsigned char *)p7s, (unsigned)p7s_len };
 	if (gnutls_pkcs7_init(&p7) < 0 || gnutls_pkcs7_import(p7, &d, GNUTLS_X509_FMT_DER) < 0 ||
 	    gnutls_pkcs7_get_signature_info(p7, 0, &info) < 0)
-		die("CMS: cannot read a signature");
+		bench_die("CMS: cannot read a signature");
 	if (info.algo != GNUTLS_SIGN_ECDSA_SHA256)
-		die("CMS: %s, not ECDSA-SHA256", gnutls_sign_get_name(info.algo));
+		bench_die("CMS: %s, not ECDSA-SHA256", gnutls_sign_get_name(info.algo));
 	b->sig.size = info.sig.size;
 	b->sig.data = malloc(info.sig.size);
 	if (!b->sig.data)
-		die("out of memory");
+		bench_die("out of memory");
 	memcpy(b->sig.data, info.sig.data, info.sig.size);
 	gnutls_pkcs7_signature_info_deinit(&info);
 	gnutls_pkcs7_deinit(p7);
@@ -355,7 +216,7 @@ approver_key(const char *pem_path, gnutls_x509_crt_t *crt)
 	if (gnutls_load_file(pem_path, &pem) < 0 || gnutls_x509_crt_init(crt) < 0 ||
 	    gnutls_x509_crt_import(*crt, &pem, GNUTLS_X509_FMT_PEM) < 0 ||
 	    gnutls_pubkey_init(&key) < 0 || gnutls_pubkey_import_x509(key, *crt, 0) < 0)
-		die("%s: cannot read the approver certificate", pem_path);
+		bench_die("%s: cannot read the approver certificate", pem_path);
 	gnutls_free(pem.data);
 	return key;
 }
@@ -367,7 +228,8 @@ bare_loop(gnutls_pubkey_t key, const struct bare *b, size_t n)
 		int err = gnutls_pubkey_verify_data2(key, GNUTLS_SIGN_ECDSA_SHA256, 0, &b[i].attrs,
 						     &b[i].sig);
 		if (err < 0)
-			die("baseline: a signature does not verify: %s", gnutls_strerror(err));
+			bench_die("baseline: a signature does not verify: %s",
+				  gnutls_strerror(err));
 	}
 }
 
@@ -396,7 +258,7 @@ bare_two(const char *cert, const struct bare *b, size_t n)
 			     { approver_key(cert, &crt[1]), b + n / 2, n - n / 2 } };
 	pthread_t t;
 	if (pthread_create(&t, NULL, bare_half, &h[0]) != 0)
-		die("cannot start a thread");
+		bench_die("cannot start a thread");
 	bare_half(&h[1]);
 	pthread_join(t, NULL);
 	for (int i = 0; i < 2; i++) {
@@ -443,30 +305,6 @@ list_only(struct srr_register *reg)
 
 /* --- measuring on a shared machine ------------------------------------- */
 
-/* CPU seconds the whole machine spent busy (steal included: the
- * hypervisor's other guests), or -1 where there is no /proc/stat. */
-static double
-machine_busy(void)
-{
-	unsigned long long u, ni, sy, idle, iow, irq, sirq, steal;
-	FILE *f = fopen("/proc/stat", "r");
-	if (!f)
-		return -1;
-	int k = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &u, &ni, &sy, &idle, &iow,
-		       &irq, &sirq, &steal);
-	fclose(f);
-	return k == 8 ? (double)(u + ni + sy + irq + sirq + steal) / (double)sysconf(_SC_CLK_TCK)
-		      : -1;
-}
-
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* One timed run: wall and CPU seconds (all our threads), and how many
  * CPUs other processes kept busy meanwhile (-1: unknown). */
 struct sample {
@@ -479,44 +317,13 @@ static bool
 wait_quiet(int max)
 {
 	for (int i = 0; i < max; i++) {
-		double b0 = machine_busy(), t0 = now();
+		double b0 = bench_machine_busy(), t0 = bench_now();
 		sleep(1);
-		double b1 = machine_busy();
-		if (b0 < 0 || b1 < 0 || (b1 - b0) / (now() - t0) < 0.1)
+		double b1 = bench_machine_busy();
+		if (b0 < 0 || b1 < 0 || (b1 - b0) / (bench_now() - t0) < 0.1)
 			return true;
 	}
 	return false;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void
-machine(void)
-{
-	char line[256], model[256] = "unknown";
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "model name", 10) == 0 && strchr(line, ':')) {
-			snprintf(model, sizeof(model), "%s", strchr(line, ':') + 2);
-			model[strcspn(model, "\n")] = '\0';
-			break;
-		}
-	if (f)
-		fclose(f);
-	printf("machine: %ld online CPUs, %s; GnuTLS %s; libsrr %s\n",
-	       sysconf(_SC_NPROCESSORS_ONLN), model, gnutls_check_version(NULL), srr_version());
 }
 
 /*
@@ -537,22 +344,22 @@ cms_steps(int upto, const struct bare *b, size_t n, gnutls_x509_crt_t crt)
 		gnutls_datum_t der = { NULL, 0 };
 		if (gnutls_pkcs7_init(&p7) < 0 ||
 		    gnutls_pkcs7_import(p7, &b[i].p7s, GNUTLS_X509_FMT_DER) < 0)
-			die("CMS: cannot parse");
+			bench_die("CMS: cannot parse");
 		if (upto >= INFO) {
 			if (gnutls_pkcs7_get_signature_info(p7, 0, &info) < 0)
-				die("CMS: cannot read a signature");
+				bench_die("CMS: cannot read a signature");
 			gnutls_pkcs7_signature_info_deinit(&info);
 		}
 		if (upto >= DIRECT) {
 			if (gnutls_pkcs7_get_crt_raw2(p7, 0, &der) < 0)
-				die("CMS: no certificate");
+				bench_die("CMS: no certificate");
 			gnutls_free(der.data);
 			int err = gnutls_pkcs7_verify_direct(
 				p7, crt, 0, &b[i].rec,
 				GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
 					GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
 			if (err < 0)
-				die("CMS: does not verify: %s", gnutls_strerror(err));
+				bench_die("CMS: does not verify: %s", gnutls_strerror(err));
 		}
 		gnutls_pkcs7_deinit(p7);
 	}
@@ -563,7 +370,7 @@ static double
 step_us(int k, struct srr_register *reg, gnutls_pubkey_t key, gnutls_x509_crt_t crt,
 	const struct bare *b, size_t n)
 {
-	double c0 = cpu_now();
+	double c0 = bench_cpu_now();
 	if (k < N_STEPS)
 		cms_steps(k, b, n, crt);
 	else if (k == N_STEPS)
@@ -572,7 +379,7 @@ step_us(int k, struct srr_register *reg, gnutls_pubkey_t key, gnutls_x509_crt_t 
 		verify(reg, 1, n);
 	else
 		list_only(reg);
-	return (cpu_now() - c0) / (double)n * 1e6;
+	return (bench_cpu_now() - c0) / (double)n * 1e6;
 }
 
 /* Each step on one thread, three passes, the fastest shown: noise only
@@ -585,7 +392,7 @@ breakdown(struct srr_register *reg, gnutls_pubkey_t key, gnutls_x509_crt_t crt,
 	double us[N_ALL];
 	if (wait > 0)
 		wait_quiet(wait);
-	double w0 = now(), start = cpu_now(), b0 = machine_busy();
+	double w0 = bench_now(), start = bench_cpu_now(), b0 = bench_machine_busy();
 	for (int k = 0; k < N_ALL; k++)
 		us[k] = 1e30;
 	for (int pass = 0; pass < 3; pass++)
@@ -593,7 +400,7 @@ breakdown(struct srr_register *reg, gnutls_pubkey_t key, gnutls_x509_crt_t crt,
 			double x = step_us(k, reg, key, crt, b, n);
 			us[k] = x < us[k] ? x : us[k];
 		}
-	double b1 = machine_busy();
+	double b1 = bench_machine_busy();
 	static const char *const steps[] = { "parse the CMS (gnutls_pkcs7_import)",
 					     "+ signer info (gnutls_pkcs7_get_signature_info)",
 					     "+ gnutls_pkcs7_verify_direct" };
@@ -607,7 +414,7 @@ breakdown(struct srr_register *reg, gnutls_pubkey_t key, gnutls_x509_crt_t crt,
 	       us[VERIFY_STEP] - us[DIRECT]);
 	printf("  %-50s %6.1f\n", "srr_approval_list_new alone", us[LIST_STEP]);
 	if (b0 >= 0 && b1 >= 0) {
-		double others = (b1 - b0 - (cpu_now() - start)) / (now() - w0);
+		double others = (b1 - b0 - (bench_cpu_now() - start)) / (bench_now() - w0);
 		printf("  (other processes used %.2f CPUs meanwhile)\n", others > 0 ? others : 0);
 	}
 }
@@ -660,7 +467,7 @@ ratio(struct sample t[][MAX_ROUNDS], int x, int y, int k)
 	double v[MAX_ROUNDS];
 	for (int r = 0; r < k; r++)
 		v[r] = t[y][r].wall / t[x][r].wall;
-	return median(v, k);
+	return bench_median(v, k);
 }
 
 /* Medians of the first k rounds, and the ratios the target is set in. */
@@ -675,7 +482,8 @@ summarize(const char *what, struct sample t[][MAX_ROUNDS], int k, int n)
 			c[r] = t[v][r].cpu;
 			o[r] = t[v][r].others;
 		}
-		double wall = median(w, k), cpu = median(c, k), others = median(o, k);
+		double wall = bench_median(w, k), cpu = bench_median(c, k),
+		       others = bench_median(o, k);
 		printf("  %-46s %7.3f s %8.0f /s  cpu %6.3f s  (best %.3f s; others %.2f CPUs)\n",
 		       names[v], wall, n / wall, cpu, w[0], others);
 	}
@@ -723,35 +531,33 @@ main(int argc, char **argv)
 	const char *script = getenv("SRR_TOKEN_FIXTURE");
 	if (!script)
 		script = "tests/token-fixture.sh";
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	machine();
+	bench_init("bench-verify");
+	char what[128];
+	snprintf(what, sizeof(what), "GnuTLS %s; libsrr %s", gnutls_check_version(NULL),
+		 srr_version());
+	bench_machine(what);
 
-	struct fixture fx = { 0 };
+	struct bench_fixture fx = { 0 };
 	char path[1100];
-	bool reuse = false;
-	if (keep) {
-		snprintf(fx.dir, sizeof(fx.dir), "%s", keep);
-		if (mkdir(fx.dir, 0700) != 0 && errno != EEXIST)
-			die("%s: %s", fx.dir, strerror(errno));
-		snprintf(path, sizeof(path), "%s/register.db", fx.dir);
-		reuse = access(path, F_OK) == 0 && read_env(&fx);
-	} else {
-		make_workspace(&fx);
-	}
+	bench_workspace(&fx, keep);
 	snprintf(path, sizeof(path), "%s/register.db", fx.dir);
+	bool reuse = keep && access(path, F_OK) == 0 && bench_token_reuse(&fx);
 	printf("workspace: %s%s\n", fx.dir, reuse ? " (reused)" : "");
 
 	struct srr_register *reg = NULL;
 	if (srr_register_new(&reg))
-		die("out of memory");
+		bench_die("out of memory");
 	if (reuse) {
 		check(srr_register_open(reg, path), reg, path);
 	} else {
-		double t0 = now();
-		make_token(&fx, script);
-		printf("setup: token fixture: %.1f s\n", now() - t0);
+		double t0 = bench_now();
+		if (!bench_token(&fx, script)) {
+			fprintf(stderr, "bench-verify: a SoftHSM2 tool is missing: skipped\n");
+			return 77;
+		}
+		printf("setup: token fixture: %.1f s\n", bench_now() - t0);
 		build_register(reg, &fx, path, n);
-		printf("setup: total %.1f s\n", now() - t0);
+		printf("setup: total %.1f s\n", bench_now() - t0);
 	}
 
 	/* The signatures as stored, one per approval. */
@@ -761,14 +567,14 @@ main(int argc, char **argv)
 	if (reuse)
 		n = (int)count;
 	if (count != (size_t)n)
-		die("%s: holds %zu approvals, not %d", path, count, n);
+		bench_die("%s: holds %zu approvals, not %d", path, count, n);
 	struct bare *b = calloc(count, sizeof(*b));
 	if (!b)
-		die("out of memory");
+		bench_die("out of memory");
 	for (size_t i = 0; i < count; i++) {
 		const struct srr_approval *a = srr_approval_list_get(l, i);
 		if (a->status != SRR_APPROVAL_APPROVED || a->n_signatures != 1)
-			die("%s: an approval is not approved by one signature", path);
+			bench_die("%s: an approval is not approved by one signature", path);
 		extract(&b[i], a->signatures[0].p7s, a->signatures[0].p7s_len);
 		b[i].p7s = (gnutls_datum_t){ (unsigned char *)a->signatures[0].p7s,
 					     (unsigned)a->signatures[0].p7s_len };
@@ -788,11 +594,11 @@ main(int argc, char **argv)
 		double worst = 0;
 		for (int v = 0; v < N_VARIANTS; v++) {
 			struct sample *x = &t[v][r];
-			double w0 = now(), c0 = cpu_now(), b0 = machine_busy();
+			double w0 = bench_now(), c0 = bench_cpu_now(), b0 = bench_machine_busy();
 			run(v, reg, key, fx.cert, b, count);
-			double b1 = machine_busy();
-			x->wall = now() - w0;
-			x->cpu = cpu_now() - c0;
+			double b1 = bench_machine_busy();
+			x->wall = bench_now() - w0;
+			x->cpu = bench_cpu_now() - c0;
 			x->others = b0 < 0 || b1 < 0 ? -1 : (b1 - b0 - x->cpu) / x->wall;
 			if (x->others < 0 && b0 >= 0)
 				x->others = 0; /* tick granularity */
@@ -832,6 +638,6 @@ main(int argc, char **argv)
 	gnutls_pubkey_deinit(key);
 	srr_register_free(reg);
 	if (!keep)
-		remove_workspace(&fx);
+		bench_workspace_remove(&fx);
 	return 0;
 }
