@@ -23,5 +23,6 @@
 #include <srr/approval.h>
 #include <srr/checkpoint.h>
 #include <srr/bundle.h>
+#include <srr/import.h>
 
 #endif

@@ -169,6 +169,7 @@ int cmd_approve(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_checkpoint(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_verify_bundle(struct cli *cli, int argc, char **argv);
 
 extern const struct command init_command;
@@ -178,6 +179,7 @@ extern const struct command approve_command;
 extern const struct command verify_command;
 extern const struct command checkpoint_command;
 extern const struct command export_command;
+extern const struct command import_command;
 extern const struct command verify_bundle_command;
 extern const struct command supplier_commands[];
 extern const size_t n_supplier_commands;

@@ -22,7 +22,8 @@ static const struct command commands[] = {
 	{ "checkpoint", cmd_checkpoint, "Sign, list and export checkpoints of the audit log", NULL },
 	{ "verify", cmd_verify, "Re-verify the log, its checkpoints and every approval", NULL },
 	{ "verify-bundle", cmd_verify_bundle, "Verify an auditor bundle offline", NULL },
-	{ "export", cmd_export, "Write an auditor bundle", NULL },
+	{ "import", cmd_import, "Add or update suppliers from a YAML file", NULL },
+	{ "export", cmd_export, "Write the register as YAML, or an auditor bundle", NULL },
 	{ "due", cmd_due, "What is overdue and what is due soon", NULL },
 	{ "log", cmd_log, "List the events of the audit log", NULL },
 };

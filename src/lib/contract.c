@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "contract-private.h"
+#include "import-private.h"
 #include "libsrr-private.h"
 #include "list-private.h"
 #include "log-private.h"
@@ -495,4 +496,65 @@ srr_contract_terminate(struct srr_register *reg, const char *supplier, const cha
 	if (rc)
 		return rc;
 	return reg_end(reg, do_terminate(reg, supplier, ref, date));
+}
+
+/* Import: the contract's state becomes c (terminated included). */
+int
+contract_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_contract *c,
+	     enum put_result *result)
+{
+	int64_t sid, day;
+	int rc = check_contract(reg, c);
+	if (rc == 0 && c->terminated && !date_parse(c->terminated, &day))
+		rc = reg_error(reg, SRR_E_INPUT,
+			       "termination date '%s' is not a valid date (YYYY-MM-DD)",
+			       c->terminated);
+	if (rc == 0 && c->terminated && strcmp(c->terminated, c->start) < 0)
+		rc = reg_error(reg, SRR_E_INPUT,
+			       "termination date %s is before the contract start %s", c->terminated,
+			       c->start);
+	if (rc == 0 && c->terminated && strcmp(c->terminated, c->end) > 0)
+		rc = reg_error(reg, SRR_E_INPUT,
+			       "termination date %s is after the contract end %s", c->terminated,
+			       c->end);
+	if (rc == 0)
+		rc = supplier_lookup(reg, c->supplier, &sid, NULL);
+	struct srr_record *rec = NULL;
+	if (rc == 0)
+		rc = to_record(reg, c, &rec);
+	if (rc)
+		return rc;
+	char entity[2 * REF_MAX + 16];
+	snprintf(entity, sizeof(entity), "contract/%s/%s", c->supplier, c->ref);
+	rc = put_compare(reg, entity, rec, result);
+	if (rc == 0 && *result == PUT_ADDED) {
+		char now[21];
+		reg_now(now);
+		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+			reg, "INSERT INTO contract (supplier_id, ref, start, end, notice_days,"
+			     " clauses, status, terminated, created, updated)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)");
+		if (!st) {
+			srr_record_free(rec);
+			return SRR_E_DB;
+		}
+		sqlite3_bind_int64(st, 1, sid);
+		bind_text(st, 2, c->ref);
+		bind_text(st, 3, c->start);
+		bind_text(st, 4, c->end);
+		if (c->notice_days >= 0)
+			sqlite3_bind_int(st, 5, c->notice_days);
+		sqlite3_bind_int(st, 6, (int)c->clauses);
+		bind_text(st, 7, c->terminated ? "terminated" : "active");
+		bind_text(st, 8, c->terminated);
+		bind_text(st, 9, now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = reg_db_error(reg, "adding a contract");
+	} else if (rc == 0 && *result == PUT_CHANGED) {
+		rc = write_contract(reg, c);
+	}
+	if (rc == 0)
+		rc = put_log(reg, ctx, entity, rec, *result);
+	srr_record_free(rec);
+	return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "incident-private.h"
+#include "import-private.h"
 #include "libsrr-private.h"
 #include "list-private.h"
 #include "log-private.h"
@@ -80,26 +81,35 @@ log_incident(struct srr_register *reg, const char *action, const struct srr_inci
 	return rc;
 }
 
+/* Everything about an incident on its own, and its supplier's row id. */
+static int
+check_incident(struct srr_register *reg, const struct srr_incident *in, int64_t *sid)
+{
+	int64_t ident, notified;
+	int rc = supplier_lookup(reg, in->supplier, sid, NULL);
+	if (rc == 0)
+		rc = check_time(reg, "identified", in->identified, &ident);
+	if (rc == 0 && in->notified)
+		rc = check_time(reg, "notified", in->notified, &notified);
+	if (rc == 0 && in->notified && notified < ident)
+		rc = reg_error(reg, SRR_E_INPUT, "notified time %s is before identified time %s",
+			       in->notified, in->identified);
+	if (rc == 0 && !srr_severity_name(in->severity))
+		rc = reg_error(reg, SRR_E_INPUT, "severity must be low, medium, high or critical");
+	if (rc == 0)
+		rc = reg_check_text(reg, "incident summary", in->summary ? in->summary : "",
+				    SUMMARY_MAX, true);
+	return rc;
+}
+
 static int
 do_add(struct srr_register *reg, const struct srr_incident *input, int64_t *id)
 {
 	struct srr_incident in = *input;
-	int64_t sid, ident, notified;
+	int64_t sid;
 	if (in.severity == SRR_SEVERITY_NONE)
 		in.severity = SRR_SEVERITY_MEDIUM;
-	int rc = supplier_lookup(reg, in.supplier, &sid, NULL);
-	if (rc == 0)
-		rc = check_time(reg, "identified", in.identified, &ident);
-	if (rc == 0 && in.notified)
-		rc = check_time(reg, "notified", in.notified, &notified);
-	if (rc == 0 && in.notified && notified < ident)
-		rc = reg_error(reg, SRR_E_INPUT, "notified time %s is before identified time %s",
-			       in.notified, in.identified);
-	if (rc == 0 && !srr_severity_name(in.severity))
-		rc = reg_error(reg, SRR_E_INPUT, "severity must be low, medium, high or critical");
-	if (rc == 0)
-		rc = reg_check_text(reg, "incident summary", in.summary ? in.summary : "",
-				    SUMMARY_MAX, true);
+	int rc = check_incident(reg, &in, &sid);
 	if (rc)
 		return rc;
 	char now[21];
@@ -288,4 +298,63 @@ incident_entities(struct srr_register *reg, entity_fn fn, void *userdata)
 	_cleanup_stmt_ sqlite3_stmt *st =
 		reg_stmt(reg, "SELECT 'incident/' || id FROM incident ORDER BY id");
 	return st ? entity_each_row(reg, st, fn, userdata) : SRR_E_DB;
+}
+
+/* Import: the incident's state becomes *in. */
+int
+incident_put(struct srr_register *reg, const struct put_ctx *ctx, struct srr_incident *in,
+	     enum put_result *result)
+{
+	int64_t sid;
+	int rc = check_incident(reg, in, &sid);
+	if (rc == 0)
+		rc = put_match_id(reg, "incident", "SELECT supplier_id FROM incident WHERE id = ?1",
+				  "SELECT id FROM incident WHERE supplier_id = ?1 AND identified = ?2"
+				  " LIMIT 2",
+				  sid, in->supplier, "identified", in->identified, &in->id);
+	if (rc)
+		return rc;
+	struct srr_record *rec = NULL;
+	char entity[48];
+	*result = PUT_ADDED;
+	if (in->id) {
+		snprintf(entity, sizeof(entity), "incident/%lld", (long long)in->id);
+		rc = to_record(reg, in, &rec);
+		if (rc == 0)
+			rc = put_compare(reg, entity, rec, result);
+	}
+	if (rc == 0 && *result != PUT_SAME) {
+		char now[21];
+		reg_now(now);
+		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+			reg, "INSERT INTO incident (id, supplier_id, identified, notified, severity,"
+			     " summary, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+			     " ON CONFLICT (id) DO UPDATE SET identified = excluded.identified,"
+			     " notified = excluded.notified, severity = excluded.severity,"
+			     " summary = excluded.summary");
+		if (!st) {
+			rc = SRR_E_DB;
+		} else {
+			if (in->id)
+				sqlite3_bind_int64(st, 1, in->id);
+			sqlite3_bind_int64(st, 2, sid);
+			bind_text(st, 3, in->identified);
+			bind_text(st, 4, in->notified);
+			bind_text(st, 5, srr_severity_name(in->severity));
+			bind_text(st, 6, in->summary);
+			bind_text(st, 7, now);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = reg_db_error(reg, "writing an incident");
+			else if (!in->id)
+				in->id = sqlite3_last_insert_rowid(reg->db);
+		}
+		if (rc == 0 && !rec) {
+			snprintf(entity, sizeof(entity), "incident/%lld", (long long)in->id);
+			rc = to_record(reg, in, &rec);
+		}
+		if (rc == 0)
+			rc = put_log(reg, ctx, entity, rec, *result);
+	}
+	srr_record_free(rec);
+	return rc;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "approval-private.h"
+#include "import-private.h"
 #include "libsrr-private.h"
 #include "list-private.h"
 #include "log-private.h"
@@ -813,4 +814,140 @@ risk_entities(struct srr_register *reg, entity_fn fn, void *userdata)
 	_cleanup_stmt_ sqlite3_stmt *st =
 		reg_stmt(reg, "SELECT 'risk/' || id FROM risk ORDER BY id");
 	return st ? entity_each_row(reg, st, fn, userdata) : SRR_E_DB;
+}
+
+/* A risk's stored state as an import states it: what add and treat each
+ * check, except the rules for new decisions (an acceptance's expiry after
+ * today and within the policy's maximum), since a register's history holds
+ * acceptances that have run out. */
+static int
+check_put(struct srr_register *reg, const struct srr_policy *p, const struct srr_risk *r)
+{
+	int rc = reg_check_text(reg, "risk title", r->title ? r->title : "", TITLE_MAX, false);
+	if (rc == 0 && r->description)
+		rc = reg_check_text(reg, "risk description", r->description, TEXT_MAX, true);
+	if (rc == 0 && r->owner)
+		rc = reg_check_text(reg, "risk owner", r->owner, TITLE_MAX, false);
+	if (rc == 0)
+		rc = check_scale(reg, p, "", r->likelihood, r->impact);
+	if (rc == 0)
+		rc = check_date_opt(reg, "risk review date", r->review_date);
+	if (rc == 0)
+		rc = check_actions(reg, r->actions, r->n_actions);
+	if (rc)
+		return rc;
+	if (r->treatment == SRR_TREATMENT_NONE) {
+		if (r->residual_likelihood || r->residual_impact || r->justification ||
+		    r->accept_until)
+			return reg_error(reg, SRR_E_INPUT,
+					 "a residual risk, justification or expiry needs a treatment");
+		return 0;
+	}
+	rc = check_scale(reg, p, "residual ", r->residual_likelihood, r->residual_impact);
+	if (rc == 0 && r->residual_likelihood * r->residual_impact > r->likelihood * r->impact)
+		rc = reg_error(reg, SRR_E_INPUT,
+			       "residual risk %u x %u is higher than the inherent risk %u x %u",
+			       r->residual_likelihood, r->residual_impact, r->likelihood,
+			       r->impact);
+	if (rc)
+		return rc;
+	if (r->treatment != SRR_TREATMENT_ACCEPT) {
+		if (r->justification || r->accept_until)
+			return reg_error(reg, SRR_E_INPUT,
+					 "a justification and an expiry only apply to accept");
+		return 0;
+	}
+	if (!r->justification || !*r->justification)
+		return reg_error(reg, SRR_E_INPUT, "accepting a risk needs a justification");
+	rc = reg_check_text(reg, "justification", r->justification, TEXT_MAX, true);
+	int64_t until;
+	if (rc == 0 && !r->accept_until)
+		rc = reg_error(reg, SRR_E_INPUT, "accepting a risk needs an expiry date");
+	if (rc == 0 && !date_parse(r->accept_until, &until))
+		rc = reg_error(reg, SRR_E_INPUT,
+			       "acceptance expiry '%s' is not a valid date (YYYY-MM-DD)",
+			       r->accept_until);
+	return rc;
+}
+
+/* Import: the risk's state becomes *r (under policy p). */
+int
+risk_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_policy *p,
+	 struct srr_risk *r, enum put_result *result)
+{
+	int64_t sid;
+	int rc = supplier_lookup(reg, r->supplier, &sid, NULL);
+	if (rc == 0)
+		rc = check_put(reg, p, r);
+	if (rc == 0)
+		rc = put_match_id(reg, "risk", "SELECT supplier_id FROM risk WHERE id = ?1",
+				  "SELECT id FROM risk WHERE supplier_id = ?1 AND title = ?2"
+				  " LIMIT 2",
+				  sid, r->supplier, "title", r->title, &r->id);
+	if (rc)
+		return rc;
+	struct srr_record *rec = NULL;
+	char entity[48];
+	*result = PUT_ADDED;
+	if (r->id) {
+		snprintf(entity, sizeof(entity), "risk/%lld", (long long)r->id);
+		rc = to_record(reg, r, &rec);
+		if (rc == 0)
+			rc = put_compare(reg, entity, rec, result);
+	}
+	if (rc == 0 && *result != PUT_SAME) {
+		char now[21];
+		reg_now(now);
+		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+			reg, "INSERT INTO risk (id, supplier_id, title, description, owner,"
+			     " likelihood, impact, review_date, status, treatment,"
+			     " residual_likelihood, residual_impact, justification, accept_until,"
+			     " created, updated)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+			     " ?15, ?15) ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
+			     " description = excluded.description, owner = excluded.owner,"
+			     " likelihood = excluded.likelihood, impact = excluded.impact,"
+			     " review_date = excluded.review_date, status = excluded.status,"
+			     " treatment = excluded.treatment,"
+			     " residual_likelihood = excluded.residual_likelihood,"
+			     " residual_impact = excluded.residual_impact,"
+			     " justification = excluded.justification,"
+			     " accept_until = excluded.accept_until, updated = excluded.updated");
+		if (!st) {
+			rc = SRR_E_DB;
+		} else {
+			if (r->id)
+				sqlite3_bind_int64(st, 1, r->id);
+			sqlite3_bind_int64(st, 2, sid);
+			bind_text(st, 3, r->title);
+			bind_text(st, 4, r->description);
+			bind_text(st, 5, r->owner);
+			sqlite3_bind_int(st, 6, (int)r->likelihood);
+			sqlite3_bind_int(st, 7, (int)r->impact);
+			bind_text(st, 8, r->review_date);
+			bind_text(st, 9, r->closed ? "closed" : "open");
+			bind_text(st, 10, srr_treatment_name(r->treatment));
+			if (r->residual_likelihood)
+				sqlite3_bind_int(st, 11, (int)r->residual_likelihood);
+			if (r->residual_impact)
+				sqlite3_bind_int(st, 12, (int)r->residual_impact);
+			bind_text(st, 13, r->justification);
+			bind_text(st, 14, r->accept_until);
+			bind_text(st, 15, now);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = reg_db_error(reg, "writing a risk");
+			else if (!r->id)
+				r->id = sqlite3_last_insert_rowid(reg->db);
+		}
+		if (rc == 0)
+			rc = write_actions(reg, r->id, r->actions, r->n_actions);
+		if (rc == 0 && !rec) {
+			snprintf(entity, sizeof(entity), "risk/%lld", (long long)r->id);
+			rc = to_record(reg, r, &rec);
+		}
+		if (rc == 0)
+			rc = put_log(reg, ctx, entity, rec, *result);
+	}
+	srr_record_free(rec);
+	return rc;
 }

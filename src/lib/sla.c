@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "contract-private.h"
+#include "import-private.h"
 #include "libsrr-private.h"
 #include "list-private.h"
 #include "log-private.h"
@@ -537,4 +538,190 @@ measurement_entities(struct srr_register *reg, entity_fn fn, void *userdata)
 		     " CROSS JOIN sla_measurement m ON m.sla_id = l.id"
 		     " ORDER BY s.key, c.ref, l.metric, m.period");
 	return st ? entity_each_row(reg, st, fn, userdata) : SRR_E_DB;
+}
+
+static bool
+is_breach(const struct srr_sla *s, const char *value)
+{
+	int c = decimal_cmp(value, s->target);
+	return s->comparator == SRR_CMP_GE ? c < 0 : c > 0;
+}
+
+/* An SLA whose target or comparator changed: each measurement's breach
+ * against the new terms, logged where it flips. */
+static int
+rejudge_measurements(struct srr_register *reg, const struct put_ctx *ctx, int64_t id,
+		     const struct srr_sla *s)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+		reg, "SELECT period, value, breach FROM sla_measurement WHERE sla_id = ?1"
+		     " ORDER BY period");
+	_cleanup_stmt_ sqlite3_stmt *up = reg_stmt(
+		reg, "UPDATE sla_measurement SET breach = ?3 WHERE sla_id = ?1 AND period = ?2");
+	if (!st || !up)
+		return SRR_E_DB;
+	sqlite3_bind_int64(st, 1, id);
+	int rc, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct srr_measurement m = {
+			.supplier = s->supplier,
+			.contract = s->contract,
+			.metric = s->metric,
+			.period = (const char *)sqlite3_column_text(st, 0),
+			.value = (const char *)sqlite3_column_text(st, 1),
+		};
+		m.breach = is_breach(s, m.value);
+		if (m.breach == sqlite3_column_int(st, 2))
+			continue;
+		sqlite3_reset(up);
+		sqlite3_bind_int64(up, 1, id);
+		bind_text(up, 2, m.period);
+		sqlite3_bind_int(up, 3, m.breach);
+		if (sqlite3_step(up) != SQLITE_DONE)
+			return reg_db_error(reg, "updating a measurement");
+		struct srr_record *r;
+		rc = measurement_to_record(reg, &m, &r);
+		if (rc)
+			return rc;
+		char entity[ENTITY_MAX];
+		snprintf(entity, sizeof(entity), "measurement/%s/%s/%s/%s", s->supplier,
+			 s->contract, s->metric, m.period);
+		rc = put_log(reg, ctx, entity, r, PUT_CHANGED);
+		srr_record_free(r);
+		if (rc)
+			return rc;
+	}
+	if (step != SQLITE_DONE)
+		return reg_db_error(reg, "reading measurements");
+	return 0;
+}
+
+/* Import: the SLA's terms become *in. */
+int
+sla_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_sla *in,
+	enum put_result *result)
+{
+	struct srr_sla s = *in;
+	char target[DECIMAL_BUF];
+	int64_t cid, id = 0;
+	int rc = contract_lookup(reg, s.supplier, s.contract, &cid);
+	if (rc == 0)
+		rc = check_metric(reg, s.metric);
+	if (rc == 0)
+		rc = canonical_number(reg, "SLA target", s.target, target);
+	if (rc == 0 && !srr_comparator_name(s.comparator))
+		rc = reg_error(reg, SRR_E_INPUT, "SLA comparator must be ge or le");
+	if (rc == 0 && !srr_period_name(s.period))
+		rc = reg_error(reg, SRR_E_INPUT, "SLA period must be month or quarter");
+	if (rc == 0 && s.unit)
+		rc = reg_check_text(reg, "SLA unit", s.unit, UNIT_MAX, false);
+	if (rc)
+		return rc;
+	s.target = target;
+	struct srr_record *rec;
+	rc = sla_to_record(reg, &s, &rec);
+	if (rc)
+		return rc;
+	char entity[ENTITY_MAX];
+	snprintf(entity, sizeof(entity), "sla/%s/%s/%s", s.supplier, s.contract, s.metric);
+	rc = put_compare(reg, entity, rec, result);
+	struct srr_sla old = { 0 };
+	char old_target[DECIMAL_BUF];
+	if (rc == 0 && *result == PUT_CHANGED)
+		rc = sla_lookup(reg, s.supplier, s.contract, s.metric, &id, &old, old_target);
+	if (rc == 0 && *result == PUT_CHANGED && old.period != s.period) {
+		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+			reg, "SELECT count(*) FROM sla_measurement WHERE sla_id = ?1");
+		if (!st)
+			rc = SRR_E_DB;
+		else if (sqlite3_bind_int64(st, 1, id), sqlite3_step(st) != SQLITE_ROW)
+			rc = reg_db_error(reg, "counting measurements");
+		else if (sqlite3_column_int64(st, 0) > 0)
+			rc = reg_error(reg, SRR_E_STATE,
+				       "SLA '%s' has measurements by %s: its period cannot change",
+				       s.metric, srr_period_name(old.period));
+	}
+	if (rc == 0 && *result != PUT_SAME) {
+		char now[21];
+		reg_now(now);
+		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+			reg, *result == PUT_ADDED
+				     ? "INSERT INTO sla (contract_id, metric, target, comparator,"
+				       " unit, period, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+				     : "UPDATE sla SET target = ?3, comparator = ?4, unit = ?5,"
+				       " period = ?6 WHERE contract_id = ?1 AND metric = ?2");
+		if (!st) {
+			srr_record_free(rec);
+			return SRR_E_DB;
+		}
+		sqlite3_bind_int64(st, 1, cid);
+		bind_text(st, 2, s.metric);
+		bind_text(st, 3, s.target);
+		bind_text(st, 4, srr_comparator_name(s.comparator));
+		bind_text(st, 5, s.unit);
+		bind_text(st, 6, srr_period_name(s.period));
+		if (*result == PUT_ADDED)
+			bind_text(st, 7, now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = reg_db_error(reg, "writing an SLA");
+	}
+	if (rc == 0)
+		rc = put_log(reg, ctx, entity, rec, *result);
+	srr_record_free(rec);
+	if (rc == 0 && *result == PUT_CHANGED &&
+	    (old.comparator != s.comparator || decimal_cmp(old.target, s.target) != 0))
+		rc = rejudge_measurements(reg, ctx, id, &s);
+	return rc;
+}
+
+/* Import: the period's value becomes m->value (breach derived). */
+int
+measurement_put(struct srr_register *reg, const struct put_ctx *ctx,
+		const struct srr_measurement *in, enum put_result *result)
+{
+	struct srr_sla s = { 0 };
+	char target[DECIMAL_BUF], value[DECIMAL_BUF];
+	int64_t id;
+	int rc = sla_lookup(reg, in->supplier, in->contract, in->metric, &id, &s, target);
+	if (rc == 0)
+		rc = check_period(reg, s.period, in->period);
+	if (rc == 0)
+		rc = canonical_number(reg, "SLA value", in->value, value);
+	if (rc)
+		return rc;
+	struct srr_measurement m = *in;
+	m.value = value;
+	m.breach = is_breach(&s, value);
+	struct srr_record *rec;
+	rc = measurement_to_record(reg, &m, &rec);
+	if (rc)
+		return rc;
+	char entity[ENTITY_MAX];
+	snprintf(entity, sizeof(entity), "measurement/%s/%s/%s/%s", m.supplier, m.contract,
+		 m.metric, m.period);
+	rc = put_compare(reg, entity, rec, result);
+	if (rc == 0 && *result != PUT_SAME) {
+		char now[21];
+		reg_now(now);
+		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+			reg, "INSERT INTO sla_measurement (sla_id, period, value, breach, recorded)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (sla_id, period) DO UPDATE"
+			     " SET value = excluded.value, breach = excluded.breach,"
+			     " recorded = excluded.recorded");
+		if (!st) {
+			srr_record_free(rec);
+			return SRR_E_DB;
+		}
+		sqlite3_bind_int64(st, 1, id);
+		bind_text(st, 2, m.period);
+		bind_text(st, 3, m.value);
+		sqlite3_bind_int(st, 4, m.breach);
+		bind_text(st, 5, now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = reg_db_error(reg, "recording a measurement");
+	}
+	if (rc == 0)
+		rc = put_log(reg, ctx, entity, rec, *result);
+	srr_record_free(rec);
+	return rc;
 }

@@ -2,9 +2,12 @@
 /*
  * Suppliers: validation, rows, and their canonical record.
  */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "import-private.h"
 #include "libsrr-private.h"
 #include "list-private.h"
 #include "log-private.h"
@@ -249,7 +252,7 @@ step_done(struct srr_register *reg, sqlite3_stmt *st, const char *what)
 }
 
 static int
-write_children(struct srr_register *reg, int64_t id, const struct srr_supplier *s)
+write_children(struct srr_register *reg, int64_t id, const struct srr_supplier *s, bool subs)
 {
 	static const char *const clear[] = {
 		"DELETE FROM supplier_service WHERE supplier_id = ?1",
@@ -288,7 +291,7 @@ write_children(struct srr_register *reg, int64_t id, const struct srr_supplier *
 		bind_text(st, 5, s->contacts[i].role);
 		rc = step_done(reg, st, "writing a contact");
 	}
-	for (size_t i = 0; rc == 0 && i < s->n_subcontractors; i++) {
+	for (size_t i = 0; subs && rc == 0 && i < s->n_subcontractors; i++) {
 		int64_t sub;
 		rc = supplier_lookup(reg, s->subcontractors[i], &sub, NULL);
 		if (rc == SRR_E_NOTFOUND)
@@ -340,7 +343,7 @@ do_add(struct srr_register *reg, const struct srr_supplier *in)
 	if (rc)
 		return rc;
 	id = sqlite3_last_insert_rowid(reg->db);
-	rc = write_children(reg, id, &s);
+	rc = write_children(reg, id, &s, true);
 	if (rc == 0)
 		rc = log_supplier(reg, "supplier.add", &s);
 	return rc;
@@ -543,7 +546,7 @@ write_supplier(struct srr_register *reg, const struct srr_supplier *s, bool chil
 	bind_text(st, 6, now);
 	rc = step_done(reg, st, "updating a supplier");
 	if (rc == 0 && children)
-		rc = write_children(reg, id, s);
+		rc = write_children(reg, id, s, true);
 	return rc;
 }
 
@@ -639,4 +642,193 @@ srr_supplier_retire(struct srr_register *reg, const char *key)
 	if (rc)
 		return rc;
 	return reg_end(reg, do_retire(reg, key));
+}
+
+/* Import: the supplier's state becomes s (retired included). */
+int
+supplier_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_supplier *s,
+	     bool subs_later, int64_t *id, enum put_result *result)
+{
+	struct srr_record *rec = NULL;
+	char entity[KEY_MAX + 16];
+	int rc = check_supplier(reg, s);
+	if (rc == 0)
+		rc = to_record(reg, s, &rec);
+	if (rc)
+		return rc;
+	snprintf(entity, sizeof(entity), "supplier/%s", s->key);
+	rc = put_compare(reg, entity, rec, result);
+	if (rc == 0 && *result == PUT_ADDED) {
+		char now[21];
+		reg_now(now);
+		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
+			reg, "INSERT INTO supplier (key, name, tier, country, status, created,"
+			     " updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)");
+		if (!st) {
+			srr_record_free(rec);
+			return SRR_E_DB;
+		}
+		bind_text(st, 1, s->key);
+		bind_text(st, 2, s->name);
+		bind_text(st, 3, srr_tier_name(s->tier));
+		bind_text(st, 4, s->country);
+		bind_text(st, 5, s->retired ? "retired" : "active");
+		bind_text(st, 6, now);
+		rc = step_done(reg, st, "adding a supplier");
+		*id = sqlite3_last_insert_rowid(reg->db);
+		if (rc == 0)
+			rc = write_children(reg, *id, s, !subs_later);
+	} else if (rc == 0) {
+		rc = supplier_lookup(reg, s->key, id, NULL);
+		if (rc == 0 && *result == PUT_CHANGED)
+			rc = write_supplier(reg, s, false);
+		if (rc == 0 && *result == PUT_CHANGED)
+			rc = write_children(reg, *id, s, !subs_later);
+	}
+	if (rc == 0)
+		rc = put_log(reg, ctx, entity, rec, *result);
+	srr_record_free(rec);
+	return rc;
+}
+
+int
+supplier_add_sub(struct srr_register *reg, int64_t id, const char *key)
+{
+	int64_t sub;
+	int rc = supplier_lookup(reg, key, &sub, NULL);
+	if (rc == SRR_E_NOTFOUND)
+		return reg_error(reg, SRR_E_NOTFOUND, "subcontractor '%s' is not a supplier", key);
+	if (rc)
+		return rc;
+	if (sub == id)
+		return reg_error(reg, SRR_E_INPUT, "supplier '%s' cannot be its own subcontractor",
+				 key);
+	_cleanup_stmt_ sqlite3_stmt *st =
+		reg_stmt(reg, "INSERT INTO subcontractor (supplier_id, sub_id) VALUES (?1, ?2)");
+	if (!st)
+		return SRR_E_DB;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, sub);
+	return step_done(reg, st, "writing a subcontractor");
+}
+
+/* The graph as arrays: suppliers by id (dense index), each one's edges. */
+struct graph {
+	int64_t *ids; /* index -> supplier id, ascending */
+	size_t n;
+	size_t *first; /* index -> first edge, n + 1 entries */
+	size_t *to;    /* edge -> index */
+	size_t m;
+};
+
+static size_t
+graph_index(const struct graph *g, int64_t id)
+{
+	size_t lo = 0, hi = g->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (g->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void
+graph_free(struct graph *g)
+{
+	free(g->ids);
+	free(g->first);
+	free(g->to);
+}
+
+static int
+graph_load(struct srr_register *reg, struct graph *g)
+{
+	_cleanup_stmt_ sqlite3_stmt *cnt = reg_stmt(
+		reg, "SELECT (SELECT count(*) FROM supplier), (SELECT count(*) FROM subcontractor)");
+	_cleanup_stmt_ sqlite3_stmt *ids = reg_stmt(reg, "SELECT id FROM supplier ORDER BY id");
+	_cleanup_stmt_ sqlite3_stmt *edges = reg_stmt(
+		reg, "SELECT supplier_id, sub_id FROM subcontractor ORDER BY supplier_id, sub_id");
+	if (!cnt || !ids || !edges)
+		return SRR_E_DB;
+	if (sqlite3_step(cnt) != SQLITE_ROW)
+		return reg_db_error(reg, "counting subcontractors");
+	size_t n = (size_t)sqlite3_column_int64(cnt, 0), m = (size_t)sqlite3_column_int64(cnt, 1);
+	g->ids = malloc((n ? n : 1) * sizeof(*g->ids));
+	g->first = calloc(n + 1, sizeof(*g->first));
+	g->to = malloc((m ? m : 1) * sizeof(*g->to));
+	if (!g->ids || !g->first || !g->to)
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	int rc;
+	while (g->n < n && (rc = sqlite3_step(ids)) == SQLITE_ROW)
+		g->ids[g->n++] = sqlite3_column_int64(ids, 0);
+	while (g->m < m && (rc = sqlite3_step(edges)) == SQLITE_ROW) {
+		size_t from = graph_index(g, sqlite3_column_int64(edges, 0));
+		size_t to = graph_index(g, sqlite3_column_int64(edges, 1));
+		if (from >= g->n || to >= g->n)
+			return reg_error(reg, SRR_E_FORMAT, "a subcontractor row names no supplier");
+		g->first[from + 1]++;
+		g->to[g->m++] = to;
+	}
+	for (size_t i = 0; i < g->n; i++)
+		g->first[i + 1] += g->first[i];
+	return 0;
+}
+
+int
+supplier_find_cycle(struct srr_register *reg, int64_t **cycle, size_t *n)
+{
+	struct graph g = { 0 };
+	int rc = graph_load(reg, &g);
+	/* Depth first, without recursion: pos[v] is v's place on the path + 1
+	 * while v is on it, SIZE_MAX once done. An edge to a supplier on the
+	 * path closes a cycle. */
+	size_t *pos = rc == 0 ? calloc(g.n + 1, sizeof(*pos)) : NULL;
+	size_t *path = rc == 0 ? malloc((g.n + 1) * sizeof(*path)) : NULL;
+	size_t *next = rc == 0 ? malloc((g.n + 1) * sizeof(*next)) : NULL;
+	if (rc == 0 && (!pos || !path || !next))
+		rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
+	for (size_t root = 0; rc == 0 && root < g.n; root++) {
+		if (pos[root])
+			continue;
+		size_t depth = 0;
+		path[depth] = root;
+		next[depth] = g.first[root];
+		pos[root] = ++depth;
+		while (rc == 0 && depth > 0) {
+			size_t v = path[depth - 1];
+			if (next[depth - 1] == g.first[v + 1]) {
+				pos[v] = SIZE_MAX;
+				depth--;
+				continue;
+			}
+			size_t w = g.to[next[depth - 1]++];
+			if (pos[w] == SIZE_MAX)
+				continue;
+			if (pos[w] == 0) {
+				path[depth] = w;
+				next[depth] = g.first[w];
+				pos[w] = ++depth;
+				continue;
+			}
+			size_t from = pos[w] - 1, k = depth - from + 1;
+			*cycle = malloc(k * sizeof(**cycle));
+			if (!*cycle) {
+				rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
+				break;
+			}
+			for (size_t i = 0; i < k - 1; i++)
+				(*cycle)[i] = g.ids[path[from + i]];
+			(*cycle)[k - 1] = g.ids[w];
+			*n = k;
+			rc = reg_error(reg, SRR_E_INPUT, "subcontractors make a cycle");
+		}
+	}
+	free(pos);
+	free(path);
+	free(next);
+	graph_free(&g);
+	return rc;
 }
