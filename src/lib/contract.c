@@ -526,7 +526,7 @@ contract_put(struct srr_register *reg, const struct put_ctx *ctx, const struct s
 		return rc;
 	char entity[2 * REF_MAX + 16];
 	snprintf(entity, sizeof(entity), "contract/%s/%s", c->supplier, c->ref);
-	rc = put_compare(reg, entity, rec, result);
+	rc = put_compare(reg, ctx, entity, rec, result);
 	if (rc == 0 && *result == PUT_ADDED) {
 		char now[21];
 		reg_now(now);

@@ -24,12 +24,15 @@ enum put_result {
 struct put_ctx {
 	void (*report)(void *userdata, enum put_result result, const char *entity);
 	void *userdata;
+	/* The entity's supplier was added by this import: nothing of it can
+	 * exist yet, so there is nothing to compare with. */
+	bool supplier_new;
 };
 
 /* Is rec (entity's new state) what the register holds now? PUT_ADDED when
  * it holds no such entity, PUT_SAME or PUT_CHANGED otherwise. */
-int put_compare(struct srr_register *reg, const char *entity, const struct srr_record *rec,
-		enum put_result *result);
+int put_compare(struct srr_register *reg, const struct put_ctx *ctx, const char *entity,
+		const struct srr_record *rec, enum put_result *result);
 
 /* Log rec as entity's "TYPE.import" event (TYPE: the record's type) and
  * report it. Does nothing for PUT_SAME. */

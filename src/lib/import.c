@@ -392,11 +392,15 @@ build(struct importer *im, yaml_event_t *ev, int depth)
 /* ---- what every put shares ------------------------------------------------ */
 
 int
-put_compare(struct srr_register *reg, const char *entity, const struct srr_record *rec,
-	    enum put_result *result)
+put_compare(struct srr_register *reg, const struct put_ctx *ctx, const char *entity,
+	    const struct srr_record *rec, enum put_result *result)
 {
 	char *now = NULL, *want = NULL;
 	size_t now_len = 0, want_len = 0;
+	if (ctx->supplier_new) {
+		*result = PUT_ADDED;
+		return 0;
+	}
 	int rc = entity_record(reg, entity, &now, &now_len);
 	if (rc == SRR_E_NOTFOUND) {
 		*result = PUT_ADDED;
@@ -1124,6 +1128,7 @@ apply_supplier(struct importer *im, const struct ynode *m)
 	im->sum->entities++;
 	if (res != PUT_SAME)
 		rc = queue_subs(im, id, ytree_get(m, "subcontractors"));
+	im->ctx.supplier_new = res == PUT_ADDED;
 	int crc = 0;
 	if (rc == 0 && !enough(im))
 		crc = apply_contracts(im, s.key, contracts);
@@ -1133,6 +1138,7 @@ apply_supplier(struct importer *im, const struct ynode *m)
 		crc = SRR_E_INPUT;
 	if (rc == 0 && !enough(im) && apply_risks(im, s.key, risks))
 		crc = SRR_E_INPUT;
+	im->ctx.supplier_new = false;
 	return rc ? rc : crc;
 }
 
@@ -1322,6 +1328,14 @@ run(struct importer *im)
 		im->fatal = true;
 		return rc;
 	}
+	/* The import writes every page of what it adds: a cache big enough
+	 * not to spill them to the WAL before the commit, within the memory
+	 * budget (docs/performance.md). */
+	rc = reg_exec(im->reg, "PRAGMA cache_size = -32768");
+	if (rc) {
+		im->fatal = true;
+		return rc;
+	}
 	rc = policy_current(&im->policies, im->reg);
 	if (rc == 0)
 		im->policy = srr_policy_list_get(im->policies, 0);
@@ -1384,6 +1398,7 @@ srr_import(struct srr_register *reg, FILE *in, const char *name,
 			rc = end;
 		}
 	}
+	reg_exec(reg, "PRAGMA cache_size = -2000");
 	srr_policy_list_free(im.policies);
 	arena_release(&im.arena);
 	yaml_parser_delete(&im.parser);

@@ -321,7 +321,7 @@ incident_put(struct srr_register *reg, const struct put_ctx *ctx, struct srr_inc
 		snprintf(entity, sizeof(entity), "incident/%lld", (long long)in->id);
 		rc = to_record(reg, in, &rec);
 		if (rc == 0)
-			rc = put_compare(reg, entity, rec, result);
+			rc = put_compare(reg, ctx, entity, rec, result);
 	}
 	if (rc == 0 && *result != PUT_SAME) {
 		char now[21];

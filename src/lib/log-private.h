@@ -15,6 +15,10 @@ int log_append(struct srr_register *reg, const char *action, const char *entity,
  * (the model validated the input; a failure here is a bug). */
 int log_serialize(struct srr_register *reg, const struct srr_record *rec, char **out, size_t *len);
 
+/* Store the hash tree's frontier if appends changed it: reg_end() calls it
+ * before the outermost COMMIT. */
+int log_store_frontier(struct srr_register *reg);
+
 /* The log's size and the root of its hash tree (RFC 9162 MTH). */
 int log_root(struct srr_register *reg, int64_t *size, unsigned char root[32]);
 

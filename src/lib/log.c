@@ -111,8 +111,9 @@ frontier_get(struct srr_register *reg, int64_t size, struct merkle_frontier **ou
 	return rc;
 }
 
-/* Add the new leaf to the tree and store its frontier, in the append's
- * transaction. */
+/* Add the new leaf to the tree. The frontier is stored once, when the
+ * change's transaction commits (log_store_frontier): one write per change
+ * however many events it appends. */
 static int
 frontier_append(struct srr_register *reg, int64_t seq, const char *leaf, size_t len)
 {
@@ -122,8 +123,23 @@ frontier_append(struct srr_register *reg, int64_t seq, const char *leaf, size_t 
 		return rc;
 	merkle_hash h;
 	merkle_leaf_hash(h, leaf, len);
-	reg->frontier_valid = false; /* until it is stored */
 	merkle_frontier_append(f, h, NULL, NULL);
+	reg->frontier_dirty = true;
+	return 0;
+}
+
+int
+log_store_frontier(struct srr_register *reg)
+{
+	if (!reg->frontier_dirty)
+		return 0;
+	reg->frontier_dirty = false;
+	/* After a savepoint rolled back the cache is no longer the log's:
+	 * leave the stored one, whose size then differs from the log's, to be
+	 * rebuilt from the leaves when next needed. */
+	if (!reg->frontier_valid)
+		return 0;
+	struct merkle_frontier *f = reg->frontier;
 	unsigned char buf[8 + 64 * MERKLE_HASH_LEN];
 	size_t n = merkle_frontier_encode(f, buf);
 	_cleanup_stmt_ sqlite3_stmt *st =
@@ -132,11 +148,10 @@ frontier_append(struct srr_register *reg, int64_t seq, const char *leaf, size_t 
 			      " frontier = excluded.frontier");
 	if (!st)
 		return SRR_E_DB;
-	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int64(st, 1, (int64_t)f->size);
 	sqlite3_bind_blob(st, 2, buf, (int)n, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return reg_db_error(reg, "storing the log's hash tree");
-	reg->frontier_valid = true;
 	return 0;
 }
 

@@ -32,6 +32,7 @@ struct srr_register {
 	 * appends (log.c); NULL or invalid after a rollback. */
 	struct merkle_frontier *frontier;
 	bool frontier_valid;
+	bool frontier_dirty; /* appended to since the last store */
 	/* The next event's seq while a transaction that appended is open
 	 * (BEGIN IMMEDIATE: no other writer); 0 when unknown. */
 	int64_t tx_next_seq;

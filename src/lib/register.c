@@ -212,6 +212,8 @@ reg_end(struct srr_register *reg, int rc)
 	reg->tx_depth--;
 	if (reg->tx_depth == 0 || rc != 0)
 		reg->tx_next_seq = 0;
+	if (rc == 0 && reg->tx_depth == 0)
+		rc = log_store_frontier(reg);
 	if (rc == 0) {
 		int crc = reg_exec(reg, reg->tx_depth == 0 ? "COMMIT" : "RELEASE srr");
 		if (crc == 0)
@@ -221,6 +223,8 @@ reg_end(struct srr_register *reg, int rc)
 	/* Keep the message of what failed, not of the rollback. */
 	char *msg = NULL;
 	reg->frontier_valid = false; /* it may hold a leaf rolled back */
+	if (reg->tx_depth == 0)
+		reg->frontier_dirty = false;
 	sqlite3_exec(reg->db, reg->tx_depth == 0 ? "ROLLBACK" : "ROLLBACK TO srr; RELEASE srr",
 		     NULL, NULL, &msg);
 	sqlite3_free(msg);

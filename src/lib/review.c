@@ -424,7 +424,7 @@ review_put(struct srr_register *reg, const struct put_ctx *ctx, struct srr_revie
 				srr_record_add(rec, "evidence-sha256", ev[i].sha256);
 				srr_record_add_int(rec, "evidence-size", ev[i].size);
 			}
-			rc = put_compare(reg, entity, rec, result);
+			rc = put_compare(reg, ctx, entity, rec, result);
 		}
 	}
 	if (rc == 0 && *result != PUT_SAME) {

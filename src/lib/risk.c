@@ -893,7 +893,7 @@ risk_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_p
 		snprintf(entity, sizeof(entity), "risk/%lld", (long long)r->id);
 		rc = to_record(reg, r, &rec);
 		if (rc == 0)
-			rc = put_compare(reg, entity, rec, result);
+			rc = put_compare(reg, ctx, entity, rec, result);
 	}
 	if (rc == 0 && *result != PUT_SAME) {
 		char now[21];

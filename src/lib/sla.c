@@ -624,7 +624,7 @@ sla_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_sl
 		return rc;
 	char entity[ENTITY_MAX];
 	snprintf(entity, sizeof(entity), "sla/%s/%s/%s", s.supplier, s.contract, s.metric);
-	rc = put_compare(reg, entity, rec, result);
+	rc = put_compare(reg, ctx, entity, rec, result);
 	struct srr_sla old = { 0 };
 	char old_target[DECIMAL_BUF];
 	if (rc == 0 && *result == PUT_CHANGED)
@@ -699,7 +699,7 @@ measurement_put(struct srr_register *reg, const struct put_ctx *ctx,
 	char entity[ENTITY_MAX];
 	snprintf(entity, sizeof(entity), "measurement/%s/%s/%s/%s", m.supplier, m.contract,
 		 m.metric, m.period);
-	rc = put_compare(reg, entity, rec, result);
+	rc = put_compare(reg, ctx, entity, rec, result);
 	if (rc == 0 && *result != PUT_SAME) {
 		char now[21];
 		reg_now(now);

@@ -657,7 +657,7 @@ supplier_put(struct srr_register *reg, const struct put_ctx *ctx, const struct s
 	if (rc)
 		return rc;
 	snprintf(entity, sizeof(entity), "supplier/%s", s->key);
-	rc = put_compare(reg, entity, rec, result);
+	rc = put_compare(reg, ctx, entity, rec, result);
 	if (rc == 0 && *result == PUT_ADDED) {
 		char now[21];
 		reg_now(now);
