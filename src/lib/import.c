@@ -178,7 +178,7 @@ read_handler(void *data, unsigned char *buffer, size_t size, size_t *size_read)
 		return 0;
 	if (im->fed - im->fed_at_event > SCALAR_MAX) {
 		snprintf(im->reader_error, sizeof(im->reader_error),
-			 "a scalar or key longer than %u bytes starts here", SCALAR_MAX);
+			 "a value longer than %u bytes follows", SCALAR_MAX);
 		im->err_line = im->err_line ? im->err_line : 1;
 		return 0;
 	}
