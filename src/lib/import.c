@@ -2,12 +2,10 @@
 /*
  * srr import: the YAML shape of docs/formats/yaml.md, streamed.
  *
- * libyaml's event parser reads the file through a handler that checks
- * UTF-8 and counts lines as the bytes go by, and that refuses to feed more
- * than SCALAR_MAX bytes between two events (libyaml holds a whole scalar
- * in memory before it says anything about it). Each supplier item becomes
- * a small tree in an arena, is checked and applied, and is dropped: memory
- * holds one supplier at a time, whatever the file's size. Subcontractor
+ * The reader thread (yaml-stream.c) hands over one supplier item at a
+ * time as a small tree; this side checks it, turns it into the modules'
+ * structs and puts each entity (import-private.h), then drops it. Memory
+ * holds a few supplier items, whatever the file's size. Subcontractor
  * links wait in a TEMP table until every supplier of the file exists; the
  * whole file is one transaction.
  */
@@ -18,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "entity-private.h"
 #include "import-private.h"
@@ -37,13 +34,10 @@
 #include "util/arena.h"
 #include "util/date.h"
 #include "util/text.h"
+#include "yaml-stream-private.h"
 #include "yaml-tree-private.h"
 
-#define SCALAR_MAX	 (1u << 20) /* bytes libyaml may read between two events */
-#define DEPTH_MAX	 16	    /* the shape needs 8 */
-#define ITEM_NODES_MAX	 200000	    /* nodes in one supplier item */
-#define MAX_ERRORS	 100
-#define CHUNK		 65536
+#define MAX_ERRORS 100
 
 struct importer {
 	struct srr_register *reg;
@@ -51,21 +45,7 @@ struct importer {
 	struct srr_import_summary *sum;
 	const char *name;
 	FILE *in;
-	yaml_parser_t parser;
-	/* The reader: bytes handed to libyaml, where they end (line and
-	 * column, in characters as libyaml counts them), a UTF-8 sequence cut
-	 * by the chunk boundary, and what went wrong in the handler. */
-	uint64_t fed;
-	uint64_t fed_at_event;
-	unsigned line, col;
-	unsigned char carry[4];
-	size_t n_carry;
-	bool eof;
-	char reader_error[160];
-	unsigned err_line, err_col;
-	/* The current item. */
-	struct arena arena;
-	size_t nodes;
+	struct arena arena; /* what the current item's structs need */
 	const struct srr_policy *policy;
 	struct srr_policy_list *policies;
 	bool fatal; /* a failure that is not the file's: stop */
@@ -98,295 +78,6 @@ enough(const struct importer *im)
 		return true;
 	size_t max = im->opt->max_errors ? im->opt->max_errors : MAX_ERRORS;
 	return im->sum->errors >= max;
-}
-
-/* ---- reading ----------------------------------------------------------- */
-
-/* Length of the UTF-8 sequence led by c, 0 if c cannot lead one. */
-static size_t
-utf8_lead(unsigned char c)
-{
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return 2;
-	if (c >= 0xe0 && c <= 0xef)
-		return 3;
-	if (c >= 0xf0 && c <= 0xf4)
-		return 4;
-	return 0;
-}
-
-/* Check buf[0..n) (whole sequences, but the last may be cut) and count
- * lines; returns how many bytes are whole, or SIZE_MAX after an error. */
-static size_t
-reader_scan(struct importer *im, const unsigned char *buf, size_t n, bool last)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = buf[i];
-		if (c == '\n') {
-			im->line++;
-			im->col = 1;
-			i++;
-			continue;
-		}
-		if (c >= 0x20 && c < 0x80) {
-			im->col++;
-			i++;
-			continue;
-		}
-		if (c == 0) {
-			snprintf(im->reader_error, sizeof(im->reader_error),
-				 "NUL byte (the file must be UTF-8 text)");
-			goto bad;
-		}
-		size_t len = utf8_lead(c);
-		if (len == 0)
-			goto invalid;
-		if (i + len > n) {
-			if (last)
-				goto invalid;
-			return i; /* cut: the rest comes with the next chunk */
-		}
-		for (size_t k = 1; k < len; k++)
-			if ((buf[i + k] & 0xc0) != 0x80)
-				goto invalid;
-		/* Overlong, surrogate and past-U+10FFFF forms. */
-		if ((c == 0xe0 && buf[i + 1] < 0xa0) || (c == 0xed && buf[i + 1] > 0x9f) ||
-		    (c == 0xf0 && buf[i + 1] < 0x90) || (c == 0xf4 && buf[i + 1] > 0x8f))
-			goto invalid;
-		im->col++;
-		i += len;
-	}
-	return n;
-invalid:
-	snprintf(im->reader_error, sizeof(im->reader_error),
-		 "invalid UTF-8 (byte 0x%02x; the file must be UTF-8)", buf[i]);
-bad:
-	im->err_line = im->line;
-	im->err_col = im->col;
-	return SIZE_MAX;
-}
-
-static int
-read_handler(void *data, unsigned char *buffer, size_t size, size_t *size_read)
-{
-	struct importer *im = data;
-	*size_read = 0;
-	if (im->reader_error[0])
-		return 0;
-	if (im->fed - im->fed_at_event > SCALAR_MAX) {
-		snprintf(im->reader_error, sizeof(im->reader_error),
-			 "a value longer than %u bytes follows", SCALAR_MAX);
-		im->err_line = im->err_line ? im->err_line : 1;
-		return 0;
-	}
-	if (im->eof && im->n_carry == 0)
-		return 1; /* size_read 0: the end */
-	size_t have = im->n_carry;
-	memcpy(buffer, im->carry, have);
-	im->n_carry = 0;
-	if (!im->eof && size > have) {
-		size_t got = fread(buffer + have, 1, size - have, im->in);
-		if (got == 0) {
-			if (ferror(im->in)) {
-				snprintf(im->reader_error, sizeof(im->reader_error),
-					 "reading the file: %s", strerror(errno));
-				im->err_line = im->line;
-				im->err_col = im->col;
-				return 0;
-			}
-			im->eof = true;
-		}
-		have += got;
-	}
-	size_t whole = reader_scan(im, buffer, have, im->eof);
-	if (whole == SIZE_MAX)
-		return 0;
-	im->n_carry = have - whole;
-	memcpy(im->carry, buffer + whole, im->n_carry);
-	*size_read = whole;
-	im->fed += whole;
-	if (whole == 0 && !im->eof)
-		return read_handler(data, buffer, size, size_read); /* only a cut sequence */
-	return 1;
-}
-
-/* The next event; on a syntax or reader error, reports it and fails. */
-static bool
-next_event(struct importer *im, yaml_event_t *ev)
-{
-	if (yaml_parser_parse(&im->parser, ev)) {
-		im->fed_at_event = im->fed;
-		im->err_line = (unsigned)ev->end_mark.line + 1;
-		im->err_col = (unsigned)ev->end_mark.column + 1;
-		return true;
-	}
-	const yaml_parser_t *p = &im->parser;
-	if (im->reader_error[0]) {
-		fail(im, im->err_line, im->err_col, "%s", im->reader_error);
-	} else if (p->error == YAML_MEMORY_ERROR) {
-		reg_error(im->reg, SRR_E_NOMEM, "out of memory reading %s", im->name);
-		im->fatal = true;
-	} else {
-		const yaml_mark_t *m = p->error == YAML_READER_ERROR ? &p->mark : &p->problem_mark;
-		fail(im, (unsigned)m->line + 1, (unsigned)m->column + 1, "%s%s%s",
-		     p->problem ? p->problem : "YAML syntax error", p->context ? " " : "",
-		     p->context ? p->context : "");
-	}
-	im->fatal = true; /* libyaml cannot go on after an error */
-	return false;
-}
-
-/* ---- one item as a tree -------------------------------------------------- */
-
-static struct ynode *
-new_node(struct importer *im, enum ynode_kind kind, const yaml_event_t *ev)
-{
-	unsigned line = (unsigned)ev->start_mark.line + 1,
-		 col = (unsigned)ev->start_mark.column + 1;
-	if (++im->nodes > ITEM_NODES_MAX) {
-		fail(im, line, col, "one supplier holds more than %d YAML nodes", ITEM_NODES_MAX);
-		im->fatal = true;
-		return NULL;
-	}
-	struct ynode *n = arena_alloc(&im->arena, sizeof(*n));
-	if (!n) {
-		reg_error(im->reg, SRR_E_NOMEM, "out of memory");
-		im->fatal = true;
-		return NULL;
-	}
-	n->kind = kind;
-	n->line = line;
-	n->col = col;
-	return n;
-}
-
-static bool
-tag_ok(const yaml_char_t *tag)
-{
-	static const char *const core[] = { "str", "int", "float", "bool", "null", "timestamp",
-					    "seq", "map" };
-	if (!tag)
-		return true;
-	const char *prefix = "tag:yaml.org,2002:";
-	if (strncmp((const char *)tag, prefix, strlen(prefix)) != 0)
-		return false;
-	for (size_t i = 0; i < ARRAY_LEN(core); i++)
-		if (strcmp((const char *)tag + strlen(prefix), core[i]) == 0)
-			return true;
-	return false;
-}
-
-static struct ynode *build(struct importer *im, yaml_event_t *ev, int depth);
-
-static struct ynode *
-build_collection(struct importer *im, yaml_event_t *start, enum ynode_kind kind, int depth)
-{
-	struct ynode *n = new_node(im, kind, start);
-	if (!n)
-		return NULL;
-	yaml_event_type_t end = kind == Y_MAP ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
-	struct ynode *key = NULL;
-	size_t cap = 0;
-	for (;;) {
-		yaml_event_t ev;
-		if (!next_event(im, &ev))
-			return NULL;
-		if (ev.type == end) {
-			yaml_event_delete(&ev);
-			return n;
-		}
-		struct ynode *child = build(im, &ev, depth + 1);
-		yaml_event_delete(&ev);
-		if (!child)
-			return NULL;
-		if (kind == Y_MAP && !key) {
-			if (child->kind != Y_SCALAR) {
-				fail_at(im, child, "a mapping key must be a scalar");
-				im->fatal = true;
-				return NULL;
-			}
-			if (ytree_get(n, child->value)) {
-				fail_at(im, child, "key '%s' is given twice", child->value);
-				im->fatal = true;
-				return NULL;
-			}
-			key = child;
-			continue;
-		}
-		size_t slots = kind == Y_MAP ? 2 * n->n : n->n;
-		bool room = arena_push(&im->arena, &n->items, slots, &cap, sizeof(*n->items)) &&
-			    (kind == Y_SEQ ||
-			     arena_push(&im->arena, &n->items, slots + 1, &cap, sizeof(*n->items)));
-		if (!room) {
-			reg_error(im->reg, SRR_E_NOMEM, "out of memory");
-			im->fatal = true;
-			return NULL;
-		}
-		if (kind == Y_MAP) {
-			n->items[slots] = key;
-			n->items[slots + 1] = child;
-			key = NULL;
-		} else {
-			n->items[slots] = child;
-		}
-		n->n++;
-	}
-}
-
-static struct ynode *
-build(struct importer *im, yaml_event_t *ev, int depth)
-{
-	unsigned line = (unsigned)ev->start_mark.line + 1,
-		 col = (unsigned)ev->start_mark.column + 1;
-	const yaml_char_t *anchor = NULL, *tag = NULL;
-	if (ev->type == YAML_SCALAR_EVENT) {
-		anchor = ev->data.scalar.anchor;
-		tag = ev->data.scalar.tag;
-	} else if (ev->type == YAML_SEQUENCE_START_EVENT) {
-		anchor = ev->data.sequence_start.anchor;
-		tag = ev->data.sequence_start.tag;
-	} else if (ev->type == YAML_MAPPING_START_EVENT) {
-		anchor = ev->data.mapping_start.anchor;
-		tag = ev->data.mapping_start.tag;
-	}
-	const char *why = NULL;
-	if (ev->type == YAML_ALIAS_EVENT)
-		why = "aliases (*name) are not allowed";
-	else if (anchor)
-		why = "anchors (&name) are not allowed";
-	else if (!tag_ok(tag))
-		why = "tags other than YAML's core ones are not allowed";
-	else if (depth > DEPTH_MAX)
-		why = "nested deeper than the shape allows";
-	if (why) {
-		fail(im, line, col, "%s", why);
-		im->fatal = true; /* the rest of the item cannot be read sensibly */
-		return NULL;
-	}
-	if (ev->type == YAML_SEQUENCE_START_EVENT)
-		return build_collection(im, ev, Y_SEQ, depth);
-	if (ev->type == YAML_MAPPING_START_EVENT)
-		return build_collection(im, ev, Y_MAP, depth);
-	struct ynode *n = new_node(im, Y_SCALAR, ev);
-	if (!n)
-		return NULL;
-	if (strlen((const char *)ev->data.scalar.value) != ev->data.scalar.length) {
-		fail(im, line, col, "NUL character in a scalar");
-		im->fatal = true;
-		return NULL;
-	}
-	n->value = arena_strndup(&im->arena, (const char *)ev->data.scalar.value,
-				 ev->data.scalar.length);
-	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-	if (!n->value) {
-		reg_error(im->reg, SRR_E_NOMEM, "out of memory");
-		im->fatal = true;
-		return NULL;
-	}
-	return n;
 }
 
 /* ---- what every put shares ------------------------------------------------ */
@@ -1212,104 +903,41 @@ link_subs(struct importer *im)
 	return fail(im, line, col, "subcontractors make a cycle: %s", path);
 }
 
-/* STREAM-START DOCUMENT-START MAPPING-START "suppliers" SEQUENCE-START
- * items... and their ends. */
+/* The file, supplier by supplier, as the reader thread hands them over. */
 static int
 walk(struct importer *im)
 {
-	yaml_event_t ev;
-	int rc = 0;
-	bool seen_doc = false, seen_suppliers = false;
-	while (!enough(im) && next_event(im, &ev)) {
-		yaml_event_type_t t = ev.type;
-		unsigned line = (unsigned)ev.start_mark.line + 1,
-			 col = (unsigned)ev.start_mark.column + 1;
-		if (t == YAML_STREAM_END_EVENT) {
-			yaml_event_delete(&ev);
-			return rc;
-		}
-		if (t == YAML_STREAM_START_EVENT || t == YAML_DOCUMENT_END_EVENT) {
-			yaml_event_delete(&ev);
-			continue;
-		}
-		if (t == YAML_DOCUMENT_START_EVENT) {
-			yaml_event_delete(&ev);
-			if (seen_doc) {
-				im->fatal = true;
-				return fail(im, line, col, "only one YAML document is allowed");
-			}
-			seen_doc = true;
-			continue;
-		}
-		if (t != YAML_MAPPING_START_EVENT) {
-			bool empty = t == YAML_SCALAR_EVENT && ev.data.scalar.length == 0 &&
-				     ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-			yaml_event_delete(&ev);
-			if (empty)
-				continue; /* an empty document: nothing to import */
-			im->fatal = true;
-			return fail(im, line, col, "the document must be a mapping with 'suppliers'");
-		}
-		yaml_event_delete(&ev);
-		/* The root mapping: keys and their values. */
-		for (;;) {
-			if (!next_event(im, &ev))
-				return SRR_E_INPUT;
-			if (ev.type == YAML_MAPPING_END_EVENT) {
-				yaml_event_delete(&ev);
-				break;
-			}
-			line = (unsigned)ev.start_mark.line + 1;
-			col = (unsigned)ev.start_mark.column + 1;
-			bool is_suppliers = ev.type == YAML_SCALAR_EVENT &&
-					    strcmp((char *)ev.data.scalar.value, "suppliers") == 0;
-			bool scalar = ev.type == YAML_SCALAR_EVENT;
-			char key[64];
-			snprintf(key, sizeof(key), "%s", scalar ? (char *)ev.data.scalar.value : "");
-			yaml_event_delete(&ev);
-			if (!is_suppliers || seen_suppliers) {
-				im->fatal = true;
-				if (seen_suppliers && is_suppliers)
-					return fail(im, line, col, "key 'suppliers' is given twice");
-				return fail(im, line, col, "unknown key '%s' at the top (known: suppliers)",
-					    key);
-			}
-			seen_suppliers = true;
-			if (!next_event(im, &ev))
-				return SRR_E_INPUT;
-			line = (unsigned)ev.start_mark.line + 1;
-			col = (unsigned)ev.start_mark.column + 1;
-			if (ev.type == YAML_SCALAR_EVENT && ev.data.scalar.length == 0 &&
-			    ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-				yaml_event_delete(&ev);
-				continue; /* suppliers: (nothing) */
-			}
-			if (ev.type != YAML_SEQUENCE_START_EVENT) {
-				yaml_event_delete(&ev);
-				im->fatal = true;
-				return fail(im, line, col, "'suppliers' must be a list");
-			}
-			yaml_event_delete(&ev);
-			for (;;) {
-				if (!next_event(im, &ev))
-					return SRR_E_INPUT;
-				if (ev.type == YAML_SEQUENCE_END_EVENT) {
-					yaml_event_delete(&ev);
-					break;
-				}
-				im->nodes = 0;
-				struct ynode *item = build(im, &ev, 2);
-				yaml_event_delete(&ev);
-				int irc = item ? apply_supplier(im, item) : SRR_E_INPUT;
-				arena_release(&im->arena);
-				if (irc)
-					rc = irc;
-				if (enough(im))
-					return rc;
-			}
-		}
+	struct ystream *ys;
+	if (!ystream_open(&ys, im->in, "suppliers")) {
+		im->fatal = true;
+		return reg_error(im->reg, SRR_E_NOMEM, "out of memory (or no thread) reading %s",
+				 im->name);
 	}
-	return im->sum->errors || im->fatal ? SRR_E_INPUT : rc;
+	int rc = 0;
+	for (;;) {
+		const struct ynode *item = NULL;
+		struct ystream_error err;
+		enum ystream_next k = ystream_next(ys, &item, &err);
+		if (k == YSTREAM_END)
+			break;
+		if (k == YSTREAM_ERROR) {
+			im->fatal = true;
+			if (err.nomem)
+				rc = reg_error(im->reg, SRR_E_NOMEM, "out of memory reading %s",
+					       im->name);
+			else
+				rc = fail(im, err.line, err.col, "%s", err.msg);
+			break;
+		}
+		int irc = apply_supplier(im, item);
+		arena_release(&im->arena);
+		if (irc)
+			rc = irc;
+		if (enough(im))
+			break;
+	}
+	ystream_close(ys);
+	return rc;
 }
 
 static int
@@ -1374,14 +1002,9 @@ srr_import(struct srr_register *reg, FILE *in, const char *name,
 		.sum = summary,
 		.name = name ? name : "-",
 		.in = in,
-		.line = 1,
-		.col = 1,
 	};
 	im.ctx.report = report;
 	im.ctx.userdata = &im;
-	if (!yaml_parser_initialize(&im.parser))
-		return reg_error(reg, SRR_E_NOMEM, "out of memory");
-	yaml_parser_set_input(&im.parser, read_handler, &im);
 	rc = reg_begin(reg);
 	if (rc == 0) {
 		rc = run(&im);
@@ -1401,6 +1024,5 @@ srr_import(struct srr_register *reg, FILE *in, const char *name,
 	reg_exec(reg, "PRAGMA cache_size = -2000");
 	srr_policy_list_free(im.policies);
 	arena_release(&im.arena);
-	yaml_parser_delete(&im.parser);
 	return rc;
 }
