@@ -71,8 +71,12 @@ int supplier_find_cycle(struct srr_register *reg, int64_t **cycle, size_t *n);
 
 int contract_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_contract *c,
 		 enum put_result *result);
+/* *rejudge: the SLA's target or comparator changed, so its measurements
+ * are judged again by sla_rejudge() once the file's own are written (each
+ * entity gets one event). */
 int sla_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_sla *s,
-	    enum put_result *result);
+	    enum put_result *result, bool *rejudge);
+int sla_rejudge(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_sla *s);
 int measurement_put(struct srr_register *reg, const struct put_ctx *ctx,
 		    const struct srr_measurement *m, enum put_result *result);
 /* r->id 0: match by supplier and date (a new review if none; an error if

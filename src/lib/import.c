@@ -55,11 +55,13 @@ struct importer {
 __attribute__((format(printf, 4, 5))) static int
 fail(struct importer *im, unsigned line, unsigned col, const char *fmt, ...)
 {
-	char msg[ERRMSG_MAX];
+	char raw[ERRMSG_MAX], msg[ERRMSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* Messages quote the file: keep them one printable line. */
+	text_escape_controls(msg, sizeof(msg), raw);
 	if (im->sum->errors == 0)
 		reg_error(im->reg, SRR_E_INPUT, "%s:%u:%u: %s", im->name, line, col, msg);
 	im->sum->errors++;
@@ -475,7 +477,8 @@ apply_slas(struct importer *im, const char *supplier, const char *ref, const str
 		if (irc == 0)
 			irc = check_unique(im, ms, "period", "measurement period");
 		enum put_result res;
-		int prc = irc ? irc : sla_put(im->reg, &im->ctx, &s, &res);
+		bool rejudge = false;
+		int prc = irc ? irc : sla_put(im->reg, &im->ctx, &s, &res, &rejudge);
 		if (prc) {
 			rc = irc ? irc : put_failed(im, m, prc);
 			continue;
@@ -500,6 +503,11 @@ apply_slas(struct importer *im, const char *supplier, const char *ref, const str
 				rc = jrc;
 			else
 				im->sum->entities++;
+		}
+		if (rejudge && !enough(im)) {
+			int jrc = sla_rejudge(im->reg, &im->ctx, &s);
+			if (jrc)
+				rc = put_failed(im, m, jrc);
 		}
 	}
 	return rc;

@@ -548,7 +548,8 @@ is_breach(const struct srr_sla *s, const char *value)
 }
 
 /* An SLA whose target or comparator changed: each measurement's breach
- * against the new terms, logged where it flips. */
+ * against the new terms, logged where it flips (a measurement the import
+ * has just written is already judged by them, and does not flip). */
 static int
 rejudge_measurements(struct srr_register *reg, const struct put_ctx *ctx, int64_t id,
 		     const struct srr_sla *s)
@@ -599,7 +600,7 @@ rejudge_measurements(struct srr_register *reg, const struct put_ctx *ctx, int64_
 /* Import: the SLA's terms become *in. */
 int
 sla_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_sla *in,
-	enum put_result *result)
+	enum put_result *result, bool *rejudge)
 {
 	struct srr_sla s = *in;
 	char target[DECIMAL_BUF];
@@ -668,10 +669,25 @@ sla_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_sl
 	if (rc == 0)
 		rc = put_log(reg, ctx, entity, rec, *result);
 	srr_record_free(rec);
-	if (rc == 0 && *result == PUT_CHANGED &&
-	    (old.comparator != s.comparator || decimal_cmp(old.target, s.target) != 0))
-		rc = rejudge_measurements(reg, ctx, id, &s);
+	if (rejudge)
+		*rejudge = rc == 0 && *result == PUT_CHANGED &&
+			   (old.comparator != s.comparator || decimal_cmp(old.target, s.target) != 0);
 	return rc;
+}
+
+int
+sla_rejudge(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_sla *in)
+{
+	struct srr_sla s = { 0 };
+	char target[DECIMAL_BUF];
+	int64_t id;
+	int rc = sla_lookup(reg, in->supplier, in->contract, in->metric, &id, &s, target);
+	if (rc)
+		return rc;
+	s.supplier = in->supplier;
+	s.contract = in->contract;
+	s.metric = in->metric;
+	return rejudge_measurements(reg, ctx, id, &s);
 }
 
 /* Import: the period's value becomes m->value (breach derived). */

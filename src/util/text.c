@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,4 +96,32 @@ text_parse_id(long long *id, const char *text, char prefix)
 		return false;
 	*id = strtoll(text, NULL, 10);
 	return true;
+}
+
+void
+text_escape_controls(char *out, size_t size, const char *s)
+{
+	size_t n = 0;
+	if (!size)
+		return;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[5];
+		if (c >= 0x20 && c != 0x7f) {
+			esc[0] = (char)c;
+			esc[1] = '\0';
+		} else if (c == '\t' || c == '\n' || c == '\r') {
+			esc[0] = '\\';
+			esc[1] = c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
+			esc[2] = '\0';
+		} else {
+			snprintf(esc, sizeof(esc), "\\x%02x", c);
+		}
+		size_t len = strlen(esc);
+		if (n + len >= size)
+			break;
+		memcpy(out + n, esc, len);
+		n += len;
+	}
+	out[n] = '\0';
 }

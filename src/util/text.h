@@ -23,4 +23,9 @@ bool text_is_slug(const char *s, size_t max, const char *extra);
  * without leading zeros, at most 18 digits. false (and *id 0) otherwise. */
 bool text_parse_id(long long *id, const char *text, char prefix);
 
+/* Copy s into out (size bytes, always terminated, cut if need be) with
+ * every control character written as an escape (\t, \n, \r, \xNN), so
+ * that text quoted from a file stays one printable line. */
+void text_escape_controls(char *out, size_t size, const char *s);
+
 #endif

@@ -156,6 +156,21 @@ is "sla and the measurement that flips" "sla/acme-cloud/C-2024-001/availability
 measurement/acme-cloud/C-2024-001/availability/2025-02" \
 	"$(sqlite3 "$SRR_DB" "SELECT entity FROM event WHERE seq > $n2")"
 ok srr verify
+# The target back and a measurement's value with it: each entity once, the
+# measurement in the state the file gives (found by fuzz-import).
+sed -e 's/value: 99.1}/value: 98.5}/' changed.yaml >both.yaml
+n3=$(events)
+ok srr import both.yaml
+is "sla and measurement, one event each" "sla/acme-cloud/C-2024-001/availability
+measurement/acme-cloud/C-2024-001/availability/2025-02" \
+	"$(sqlite3 "$SRR_DB" "SELECT entity FROM event WHERE seq > $n3")"
+like "the measurement as the file says" "value 98.5.breach yes" \
+	"$(sqlite3 "$SRR_DB" "SELECT replace(CAST(record AS TEXT), char(10), '.') FROM event WHERE seq = $n3 + 2")"
+ok srr verify
+# Control characters quoted from the file stay escaped: one printable line.
+printf 'suppliers:\n  - {key: a, name: A, tier: "\\e[31mred\\tx"}\n' >ctl.yaml
+fails 3 "^srr import: ctl\.yaml:2:29: 'tier' must be one of critical, high, medium, low, not '\\\\x1b\[31mred\\\\tx'$" \
+	srr import ctl.yaml
 
 # --- round trip ------------------------------------------------------------------------
 ok srr export --yaml e1.yaml
