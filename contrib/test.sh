@@ -3,12 +3,13 @@
 #
 #   contrib/test.sh            install what is missing, build with -Werror, run
 #                              every suite, then again under valgrind and under
-#                              ASan+UBSan
+#                              ASan+UBSan, then each libFuzzer target briefly
 #   contrib/test.sh --quick    the plain run only (for the edit-test loop)
 #
-# Build directories: build-test/ and build-test-asan/ (override with
-# SRR_BUILD_DIR). In CI (CI=true) a skipped test is a failure: CI installs
-# every tool the tests need, so nothing may skip silently.
+# Build directories: build-test/, build-test-asan/ and build-test-fuzz/
+# (override the stem with SRR_BUILD_DIR). SRR_FUZZ_SECONDS (default 45) is how
+# long each fuzz target runs. In CI (CI=true) a skipped test is a failure: CI
+# installs every tool the tests need, so nothing may skip silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . contrib/deps.sh
@@ -18,7 +19,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--quick) quick=1 ;;
 	-h | --help)
-		sed -n '2,12s/^# \{0,1\}//p' "$0"
+		sed -n '2,13s/^# \{0,1\}//p' "$0"
 		exit 0
 		;;
 	*)
@@ -87,6 +88,51 @@ run() { # label, dir, meson test args...
 	return $rc
 }
 
+# Run libFuzzer targets (tests/fuzz) side by side, one core each, for
+# SRR_FUZZ_SECONDS from a copy of their seed corpora: what they find goes to
+# a temp dir, never into the tree.
+fuzz() { # dir, targets...
+	local dir=$1 t rc=0 all=0
+	shift
+	local -A work pid
+	for t in "$@"; do
+		work[$t]=$(mktemp -d "${TMPDIR:-/tmp}/srr-fuzz-$t.XXXXXX")
+		mkdir "${work[$t]}/corpus" "${work[$t]}/crash"
+		cp tests/fuzz/corpus/"$t"/* "${work[$t]}/corpus/"
+		# TMPDIR: fuzz-import's register, left there by a crash.
+		TMPDIR=${work[$t]} ASAN_OPTIONS=detect_leaks=1 \
+			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+			"$dir/tests/fuzz/fuzz-$t" -max_total_time="${SRR_FUZZ_SECONDS:-45}" \
+			-dict="tests/fuzz/$t.dict" -rss_limit_mb=2048 -timeout=10 \
+			-artifact_prefix="${work[$t]}/crash/" -print_final_stats=1 \
+			"${work[$t]}/corpus" >"${work[$t]}/log" 2>&1 &
+		pid[$t]=$!
+	done
+	local names="$*"
+	echo "== fuzz-${names// / and fuzz-} for ${SRR_FUZZ_SECONDS:-45} s"
+	for t in "$@"; do
+		local w=${work[$t]} f
+		rc=0
+		wait "${pid[$t]}" || rc=$?
+		if [ $rc -eq 0 ]; then
+			echo "fuzz-$t: $(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 runs in \2 s/p' \
+				"$w/log"), $(grep -Eo 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$w/log" | tail -n 1)"
+			passed=$((passed + 1))
+			rm -rf "$w"
+			continue
+		fi
+		grep -v '^#[0-9]' "$w/log" | tail -n 60 >&2
+		for f in "$w"/crash/*; do
+			[ -e "$f" ] &&
+				echo "contrib/test.sh: fuzz-$t: reproduce with $dir/tests/fuzz/fuzz-$t $f" >&2
+		done
+		echo "contrib/test.sh: fuzz-$t: the whole log is $w/log" >&2
+		failed=$((failed + 1))
+		all=1
+	done
+	return $all
+}
+
 status=0
 setup "$build" -Dwerror=true -Dbuildtype=debugoptimized
 run "tests" "$build" || status=1
@@ -101,6 +147,13 @@ if [ $quick -eq 0 ]; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		run "tests under ASan+UBSan" "$asan" || status=1
+
+	# libFuzzer is clang's; -Db_lundef=false as clang links the sanitizer
+	# runtimes into executables only, not into libsrr.so.
+	fuzzdir="${build}-fuzz"
+	CC=clang setup "$fuzzdir" -Dwerror=true -Dbuildtype=debugoptimized -Dtests=false \
+		-Dman=disabled -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false
+	fuzz "$fuzzdir" record import || status=1
 fi
 
 if [ "${CI:-}" = true ] && [ "$skipped" -gt 0 ]; then
