@@ -19,81 +19,8 @@ entity_records() { # db
 }
 
 fresh
-cat >full.yaml <<'EOF'
-suppliers:
-  - key: acme-cloud
-    name: Acme Cloud GmbH
-    tier: critical
-    country: DE
-    services: [HSM hosting, Remote signing backend]
-    contacts:
-      - {name: Jane Roe, email: jane@acme.example, role: security}
-      - {name: John Doe}
-    subcontractors: [zeta-dc]
-    contracts:
-      - ref: C-2024-001
-        start: 2024-01-01
-        end: 2026-12-31
-        notice_days: 90
-        clauses: [right-to-audit, incident-notification-24h, subcontracting-approval,
-                  security-requirements, vulnerability-handling, data-location,
-                  termination-assistance, sla-reporting]
-        slas:
-          - metric: availability
-            target: 99.90
-            comparator: ge
-            unit: percent
-            period: month
-            measurements:
-              - {period: 2025-01, value: 99.95}
-              - {period: 2025-02, value: 99.5}
-          - {metric: restore-time, target: 4, comparator: le, period: quarter}
-      - ref: C-2019-7
-        start: 2019-01-01
-        end: 2023-12-31
-        terminated: 2022-06-30
-    reviews:
-      - date: 2025-03-01
-        outcome: conditional
-        findings: "Two findings:\n1. \"backup\" tests late"
-        evidence:
-          - {path: /srv/evidence/soc2.pdf, sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08, size: 4}
-    incidents:
-      - identified: 2025-04-01T08:00:00Z
-        notified: 2025-04-02T09:30:00Z
-        severity: high
-        summary: HSM cluster outage
-      - {identified: 2025-05-01T08:00:00Z, severity: low, summary: Late report}
-    risks:
-      - title: Single-region hosting
-        description: "All HSMs in one\ndata centre"
-        owner: ciso
-        likelihood: 3
-        impact: 4
-        review_date: 2026-01-15
-        treatment: mitigate
-        residual_likelihood: 2
-        residual_impact: 2
-        actions:
-          - {text: Second region, owner: ops, due: 2025-09-01, done: 2025-08-20}
-          - {text: Failover drill}
-      - title: Vendor lock-in
-        likelihood: 2
-        impact: 2
-        closed: true
-      - title: Weak exit plan
-        likelihood: 4
-        impact: 4
-        treatment: accept
-        residual_likelihood: 4
-        residual_impact: 4
-        justification: Replacing the supplier costs more
-        accept_until: 2025-01-31
-  - key: zeta-dc
-    name: "Zeta: Data Centres"
-    tier: low
-    retired: true
-EOF
+# Every field of the shape (docs/formats/yaml.md test vector).
+cp "$SRR_TEST_DATA/yaml/full.yaml" full.yaml
 
 # --- a first import, then the same file again -------------------------------------
 n0=$(events)
