@@ -119,6 +119,28 @@ step risk treat R-2 --treatment accept --residual-likelihood 2 --residual-impact
 	--until 2027-06-30
 step risk list
 
+# Procurement's file: two more suppliers, checked first, then in one transaction.
+cat >"$demo/procurement.yaml" <<'YAML'
+suppliers:
+  - key: cleanroom
+    name: Cleanroom Shredding GmbH
+    tier: low
+    country: AT
+    services: [Secure media destruction]
+    contracts:
+      - {ref: CR-9, start: 2025-01-01, end: 2027-12-31, clauses: [right-to-audit, data-location]}
+  - key: certwatch
+    name: CertWatch Monitoring BV
+    tier: high
+    country: NL
+    services: [CT log monitoring]
+    subcontractors: [northwind-dc]
+    risks:
+      - {title: Single analyst on call, likelihood: 3, impact: 3}
+YAML
+step import --dry-run "$demo/procurement.yaml"
+step import "$demo/procurement.yaml"
+
 # R-2's residual risk is high: above tolerance, two managers must sign.
 step approval request risk R-2
 step --actor alice approve A-1 --key "$alice_key" --module "$module" --pin-file "$demo/pin"
@@ -142,12 +164,14 @@ step contract list --gaps
 step sla list --breaches
 step due --within 60 || echo "(srr due exits 1 when something is overdue)"
 step log
+step export --yaml "$demo/register.yaml"
 
 cat <<MSG
 
 Done. The demo register is $SRR_DB.
 The signed acceptance and its certificates are in $demo/approval;
 the auditor bundle (verifies offline) is in $demo/bundle;
+the register as YAML (what 'srr import' reads) is $demo/register.yaml;
 the demo token is in $demo/token (PIN in $demo/pin).
 Try:  export SRR_DB=$SRR_DB SOFTHSM2_CONF=$SOFTHSM2_CONF
       $srr approval list

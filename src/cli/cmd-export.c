@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * srr export: the register as an auditor bundle.
+ * srr export: the register as an auditor bundle, or as YAML.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <srr/import.h>
 
 #include "cli.h"
 
 const struct command export_command = {
 	"export",
 	cmd_export,
-	"Write an auditor bundle that verifies without the register",
+	"Write an auditor bundle, or the register as YAML",
 	"Usage: srr export --bundle DIR [--sample N --seed S]\n"
+	"       srr export --yaml FILE\n"
 	"\n"
 	"  --bundle DIR   write the bundle into DIR (created; an existing DIR must\n"
 	"                 be empty)\n"
@@ -24,15 +31,101 @@ const struct command export_command = {
 	"sample) with an inclusion proof against the newest checkpoint, the signer\n"
 	"certificates and, unless sampled, the whole log; a MANIFEST lists the\n"
 	"SHA-256 of every file. Check it with 'srr verify-bundle DIR --trust CA.pem'.\n"
-	"Format: docs/formats/bundle.md.\n",
+	"Format: docs/formats/bundle.md.\n"
+	"\n"
+	"  --yaml FILE    write every supplier, retired ones too, with its contracts,\n"
+	"                 SLAs, measurements, reviews, incidents and risks as YAML\n"
+	"                 to FILE ('-': standard output), in the shape 'srr import'\n"
+	"                 reads (docs/formats/yaml.md). FILE is replaced whole or\n"
+	"                 not at all; the same register gives the same bytes.\n",
 };
+
+/* Make a rename in the directory (the first dir_len bytes of path, "."
+ * when 0) survive a crash; best effort, as the file itself is synced. */
+static void
+sync_dir(char *path, size_t dir_len)
+{
+	if (dir_len)
+		path[dir_len] = '\0';
+	int fd = open(dir_len ? path : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* Write the export to a new file next to path (mode 0600), then put it in
+ * path's place: a reader sees the old file or the whole new one. */
+static int
+yaml_to_file(struct cli *cli, const char *path, long *bytes)
+{
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	if (!tmp)
+		return cli_error(cli, "out of memory");
+	const char *slash = strrchr(path, '/');
+	size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+	snprintf(tmp, n + 16, "%.*s.%s.XXXXXX", (int)dir_len, path, path + dir_len);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		int rc =
+			cli_error(cli, "%s: cannot create a file there: %s", path, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	FILE *f = fdopen(fd, "w");
+	int rc = f ? EXIT_OK : cli_error(cli, "%s: %s", tmp, strerror(errno));
+	if (rc == EXIT_OK && srr_export_yaml(cli->reg, f))
+		rc = cli_fail(cli, -1);
+	if (rc == EXIT_OK && ((*bytes = ftell(f)) < 0 || fsync(fd) != 0))
+		rc = cli_error(cli, "%s: %s", tmp, strerror(errno));
+	if ((f ? fclose(f) : close(fd)) != 0 && rc == EXIT_OK)
+		rc = cli_error(cli, "%s: %s", tmp, strerror(errno));
+	if (rc == EXIT_OK && rename(tmp, path) != 0)
+		rc = cli_error(cli, "%s: %s", path, strerror(errno));
+	if (rc != EXIT_OK)
+		unlink(tmp);
+	else
+		sync_dir(tmp, dir_len);
+	free(tmp);
+	return rc;
+}
+
+static int
+export_yaml(struct cli *cli, const char *file)
+{
+	int rc = cli_open(cli, false);
+	if (rc)
+		return rc;
+	if (strcmp(file, "-") == 0)
+		return srr_export_yaml(cli->reg, stdout) ? cli_fail(cli, -1) : EXIT_OK;
+	long bytes = 0;
+	rc = yaml_to_file(cli, file, &bytes);
+	if (rc)
+		return rc;
+	if (cli->json) {
+		struct json j;
+		cli_json_begin(cli, &j);
+		json_object_begin(&j);
+		json_key(&j, "yaml");
+		json_string(&j, file);
+		json_key(&j, "bytes");
+		json_int(&j, bytes);
+		json_object_end(&j);
+		json_end(&j);
+	} else {
+		printf("Exported the register as YAML to %s (%ld bytes)\n", file, bytes);
+	}
+	return EXIT_OK;
+}
 
 int
 cmd_export(struct cli *cli, int argc, char **argv)
 {
-	const char *dir = NULL, *sample = NULL, *seed = NULL;
+	const char *dir = NULL, *yaml = NULL, *sample = NULL, *seed = NULL;
 	const struct cli_opt opts[] = {
 		{ "bundle", CLI_STR, &dir },
+		{ "yaml", CLI_STR, &yaml },
 		{ "sample", CLI_STR, &sample },
 		{ "seed", CLI_STR, &seed },
 		{ NULL },
@@ -40,8 +133,17 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	int rc = cli_parse(cli, &export_command, argc, argv, opts, 0, 0, "");
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : rc;
-	if (!dir)
-		return cli_usage_error(cli, &export_command, "missing --bundle DIR");
+	if (!dir == !yaml)
+		return cli_usage_error(cli, &export_command,
+				       dir ? "--bundle and --yaml cannot go together"
+					   : "missing --bundle DIR or --yaml FILE");
+	if (yaml && (sample || seed))
+		return cli_usage_error(cli, &export_command,
+				       "--sample and --seed are for --bundle");
+	if (yaml)
+		return *yaml ? export_yaml(cli, yaml)
+			     : cli_usage_error(cli, &export_command,
+					       "--yaml '': the file name is empty");
 	if (!sample != !seed)
 		return cli_usage_error(cli, &export_command, "--sample and --seed go together");
 	struct srr_bundle_options o = { 0 };
