@@ -34,6 +34,8 @@ is "import summary" "imported full.yaml: 2 suppliers, 14 entities: 14 added, 0 c
 is "one event per entity" $((n0 + 14)) "$(events)"
 is "import events" "14|import" "$(sqlite3 "$SRR_DB" "SELECT count(*), 'import' FROM event WHERE action LIKE '%.import'")"
 ok srr verify
+ok srr export --yaml full.export.yaml
+check "the export is the format's test vector" cmp "$SRR_TEST_DATA/yaml/full.export.yaml" full.export.yaml
 ok srr supplier show acme-cloud
 like "subcontractor linked" "zeta-dc" "$out"
 ok srr --json supplier show zeta-dc
