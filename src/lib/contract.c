@@ -501,7 +501,7 @@ srr_contract_terminate(struct srr_register *reg, const char *supplier, const cha
 /* Import: the contract's state becomes c (terminated included). */
 int
 contract_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_contract *c,
-	     enum put_result *result)
+	     int64_t *id, enum put_result *result)
 {
 	int64_t sid, day;
 	int rc = check_contract(reg, c);
@@ -518,7 +518,7 @@ contract_put(struct srr_register *reg, const struct put_ctx *ctx, const struct s
 			       "termination date %s is after the contract end %s", c->terminated,
 			       c->end);
 	if (rc == 0)
-		rc = supplier_lookup(reg, c->supplier, &sid, NULL);
+		rc = put_supplier_id(reg, ctx, c->supplier, &sid);
 	struct srr_record *rec = NULL;
 	if (rc == 0)
 		rc = to_record(reg, c, &rec);
@@ -550,8 +550,11 @@ contract_put(struct srr_register *reg, const struct put_ctx *ctx, const struct s
 		bind_text(st, 9, now);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = reg_db_error(reg, "adding a contract");
-	} else if (rc == 0 && *result == PUT_CHANGED) {
-		rc = write_contract(reg, c);
+		*id = sqlite3_last_insert_rowid(reg->db);
+	} else if (rc == 0) {
+		rc = contract_lookup(reg, c->supplier, c->ref, id);
+		if (rc == 0 && *result == PUT_CHANGED)
+			rc = write_contract(reg, c);
 	}
 	if (rc == 0)
 		rc = put_log(reg, ctx, entity, rec, *result);

@@ -25,9 +25,22 @@ struct put_ctx {
 	void (*report)(void *userdata, enum put_result result, const char *entity);
 	void *userdata;
 	/* The entity's supplier was added by this import: nothing of it can
-	 * exist yet, so there is nothing to compare with. */
+	 * exist yet, so there is nothing to compare with or match. */
 	bool supplier_new;
+	/* Row ids the import already knows: the supplier and the contract it
+	 * is in (0 when none), so that a put need not look them up again. */
+	int64_t supplier_id;
+	const char *supplier_key;
+	int64_t contract_id;
+	const char *contract_ref;
 };
+
+/* The row id of supplier key (of contract ref): ctx's when it is that one,
+ * else looked up. SRR_E_NOTFOUND with a message when there is none. */
+int put_supplier_id(struct srr_register *reg, const struct put_ctx *ctx, const char *key,
+		    int64_t *id);
+int put_contract_id(struct srr_register *reg, const struct put_ctx *ctx, const char *supplier,
+		    const char *ref, int64_t *id);
 
 /* Is rec (entity's new state) what the register holds now? PUT_ADDED when
  * it holds no such entity, PUT_SAME or PUT_CHANGED otherwise. */
@@ -44,9 +57,9 @@ int put_log(struct srr_register *reg, const struct put_ctx *ctx, const char *ent
  * only one whose natural key (name: its field, value) matches; 0 for a new
  * one. owner_sql (?1 = id) and match_sql (?1 = supplier id, ?2 = value,
  * "LIMIT 2") are string literals. */
-int put_match_id(struct srr_register *reg, const char *what, const char *owner_sql,
-		 const char *match_sql, int64_t sid, const char *supplier, const char *name,
-		 const char *value, int64_t *id);
+int put_match_id(struct srr_register *reg, const struct put_ctx *ctx, const char *what,
+		 const char *owner_sql, const char *match_sql, int64_t sid, const char *supplier,
+		 const char *name, const char *value, int64_t *id);
 
 struct srr_supplier;
 struct srr_contract;
@@ -70,7 +83,7 @@ int supplier_add_sub(struct srr_register *reg, int64_t id, const char *key);
 int supplier_find_cycle(struct srr_register *reg, int64_t **cycle, size_t *n);
 
 int contract_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_contract *c,
-		 enum put_result *result);
+		 int64_t *id, enum put_result *result);
 /* *rejudge: the SLA's target or comparator changed, so its measurements
  * are judged again by sla_rejudge() once the file's own are written (each
  * entity gets one event). */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contract-private.h"
 #include "entity-private.h"
 #include "import-private.h"
 #include "libsrr-private.h"
@@ -124,10 +125,34 @@ put_log(struct srr_register *reg, const struct put_ctx *ctx, const char *entity,
 }
 
 int
-put_match_id(struct srr_register *reg, const char *what, const char *owner_sql,
-	     const char *match_sql, int64_t sid, const char *supplier, const char *name,
-	     const char *value, int64_t *id)
+put_supplier_id(struct srr_register *reg, const struct put_ctx *ctx, const char *key, int64_t *id)
 {
+	if (ctx && ctx->supplier_id && key && strcmp(key, ctx->supplier_key) == 0) {
+		*id = ctx->supplier_id;
+		return 0;
+	}
+	return supplier_lookup(reg, key, id, NULL);
+}
+
+int
+put_contract_id(struct srr_register *reg, const struct put_ctx *ctx, const char *supplier,
+		const char *ref, int64_t *id)
+{
+	if (ctx && ctx->contract_id && supplier && ref && strcmp(supplier, ctx->supplier_key) == 0 &&
+	    strcmp(ref, ctx->contract_ref) == 0) {
+		*id = ctx->contract_id;
+		return 0;
+	}
+	return contract_lookup(reg, supplier, ref, id);
+}
+
+int
+put_match_id(struct srr_register *reg, const struct put_ctx *ctx, const char *what,
+	     const char *owner_sql, const char *match_sql, int64_t sid, const char *supplier,
+	     const char *name, const char *value, int64_t *id)
+{
+	if (!*id && ctx->supplier_new)
+		return 0; /* nothing of a supplier just added to match */
 	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(reg, *id ? owner_sql : match_sql);
 	if (!st)
 		return SRR_E_DB;
@@ -545,13 +570,17 @@ apply_contracts(struct importer *im, const char *supplier, const struct ynode *s
 		}
 		const struct ynode *slas = list(im, m, "slas", &irc);
 		enum put_result res;
-		int prc = irc ? irc : contract_put(im->reg, &im->ctx, &c, &res);
+		int64_t cid;
+		int prc = irc ? irc : contract_put(im->reg, &im->ctx, &c, &cid, &res);
 		if (prc) {
 			rc = irc ? irc : put_failed(im, m, prc);
 			continue;
 		}
 		im->sum->entities++;
+		im->ctx.contract_id = cid;
+		im->ctx.contract_ref = c.ref;
 		int src = apply_slas(im, supplier, c.ref, slas);
+		im->ctx.contract_id = 0;
 		if (src)
 			rc = src;
 	}
@@ -828,6 +857,8 @@ apply_supplier(struct importer *im, const struct ynode *m)
 	if (res != PUT_SAME)
 		rc = queue_subs(im, id, ytree_get(m, "subcontractors"));
 	im->ctx.supplier_new = res == PUT_ADDED;
+	im->ctx.supplier_id = id;
+	im->ctx.supplier_key = s.key;
 	int crc = 0;
 	if (rc == 0 && !enough(im))
 		crc = apply_contracts(im, s.key, contracts);
@@ -838,6 +869,7 @@ apply_supplier(struct importer *im, const struct ynode *m)
 	if (rc == 0 && !enough(im) && apply_risks(im, s.key, risks))
 		crc = SRR_E_INPUT;
 	im->ctx.supplier_new = false;
+	im->ctx.supplier_id = 0;
 	return rc ? rc : crc;
 }
 

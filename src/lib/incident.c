@@ -308,7 +308,7 @@ incident_put(struct srr_register *reg, const struct put_ctx *ctx, struct srr_inc
 	int64_t sid;
 	int rc = check_incident(reg, in, &sid);
 	if (rc == 0)
-		rc = put_match_id(reg, "incident", "SELECT supplier_id FROM incident WHERE id = ?1",
+		rc = put_match_id(reg, ctx, "incident", "SELECT supplier_id FROM incident WHERE id = ?1",
 				  "SELECT id FROM incident WHERE supplier_id = ?1 AND identified = ?2"
 				  " LIMIT 2",
 				  sid, in->supplier, "identified", in->identified, &in->id);

@@ -321,14 +321,14 @@ DEFINE_LIST_ACCESSORS(review, struct srr_review)
 
 
 static int
-write_evidence(struct srr_register *reg, int64_t id, const struct srr_evidence *ev, size_t n)
+write_evidence(struct srr_register *reg, int64_t id, const struct srr_evidence *ev, size_t n,
+	       bool fresh)
 {
 	_cleanup_stmt_ sqlite3_stmt *del =
-		reg_stmt(reg, "DELETE FROM review_evidence WHERE review_id = ?1");
-	if (!del)
+		fresh ? NULL : reg_stmt(reg, "DELETE FROM review_evidence WHERE review_id = ?1");
+	if (!fresh && !del)
 		return SRR_E_DB;
-	sqlite3_bind_int64(del, 1, id);
-	if (sqlite3_step(del) != SQLITE_DONE)
+	if (!fresh && (sqlite3_bind_int64(del, 1, id), sqlite3_step(del) != SQLITE_DONE))
 		return reg_db_error(reg, "writing review evidence");
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
@@ -363,13 +363,13 @@ review_put(struct srr_register *reg, const struct put_ctx *ctx, struct srr_revie
 	   enum put_result *result)
 {
 	int64_t sid;
-	int rc = supplier_lookup(reg, r->supplier, &sid, NULL);
+	int rc = put_supplier_id(reg, ctx, r->supplier, &sid);
 	if (rc == 0)
 		rc = check_review(reg, r);
 	if (rc == 0 && r->reviewer)
 		rc = reg_check_text(reg, "reviewer", r->reviewer, 256, false);
 	if (rc == 0)
-		rc = put_match_id(reg, "review", "SELECT supplier_id FROM review WHERE id = ?1",
+		rc = put_match_id(reg, ctx, "review", "SELECT supplier_id FROM review WHERE id = ?1",
 				  "SELECT id FROM review WHERE supplier_id = ?1 AND date = ?2"
 				  " LIMIT 2",
 				  sid, r->supplier, "date", r->date, &r->id);
@@ -452,7 +452,7 @@ review_put(struct srr_register *reg, const struct put_ctx *ctx, struct srr_revie
 				r->id = sqlite3_last_insert_rowid(reg->db);
 		}
 		if (rc == 0)
-			rc = write_evidence(reg, r->id, ev, r->n_evidence);
+			rc = write_evidence(reg, r->id, ev, r->n_evidence, *result == PUT_ADDED);
 		if (rc == 0 && !rec) {
 			snprintf(entity, sizeof(entity), "review/%lld", (long long)r->id);
 			rc = review_record(reg, r->id, &rec);

@@ -191,14 +191,14 @@ log_risk(struct srr_register *reg, const char *action, const struct srr_risk *r)
 }
 
 static int
-write_actions(struct srr_register *reg, int64_t id, const struct srr_action *a, size_t n)
+write_actions(struct srr_register *reg, int64_t id, const struct srr_action *a, size_t n,
+	      bool fresh)
 {
 	_cleanup_stmt_ sqlite3_stmt *del =
-		reg_stmt(reg, "DELETE FROM risk_action WHERE risk_id = ?1");
-	if (!del)
+		fresh ? NULL : reg_stmt(reg, "DELETE FROM risk_action WHERE risk_id = ?1");
+	if (!fresh && !del)
 		return SRR_E_DB;
-	sqlite3_bind_int64(del, 1, id);
-	if (sqlite3_step(del) != SQLITE_DONE)
+	if (!fresh && (sqlite3_bind_int64(del, 1, id), sqlite3_step(del) != SQLITE_DONE))
 		return reg_db_error(reg, "writing treatment actions");
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
@@ -340,7 +340,7 @@ write_risk(struct srr_register *reg, const struct srr_risk *r)
 	bind_text(st, 9, r->review_date);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return reg_db_error(reg, "updating a risk");
-	return write_actions(reg, r->id, r->actions, r->n_actions);
+	return write_actions(reg, r->id, r->actions, r->n_actions, false);
 }
 
 static int
@@ -876,11 +876,11 @@ risk_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_p
 	 struct srr_risk *r, enum put_result *result)
 {
 	int64_t sid;
-	int rc = supplier_lookup(reg, r->supplier, &sid, NULL);
+	int rc = put_supplier_id(reg, ctx, r->supplier, &sid);
 	if (rc == 0)
 		rc = check_put(reg, p, r);
 	if (rc == 0)
-		rc = put_match_id(reg, "risk", "SELECT supplier_id FROM risk WHERE id = ?1",
+		rc = put_match_id(reg, ctx, "risk", "SELECT supplier_id FROM risk WHERE id = ?1",
 				  "SELECT id FROM risk WHERE supplier_id = ?1 AND title = ?2"
 				  " LIMIT 2",
 				  sid, r->supplier, "title", r->title, &r->id);
@@ -940,7 +940,7 @@ risk_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_p
 				r->id = sqlite3_last_insert_rowid(reg->db);
 		}
 		if (rc == 0)
-			rc = write_actions(reg, r->id, r->actions, r->n_actions);
+			rc = write_actions(reg, r->id, r->actions, r->n_actions, *result == PUT_ADDED);
 		if (rc == 0 && !rec) {
 			snprintf(entity, sizeof(entity), "risk/%lld", (long long)r->id);
 			rc = to_record(reg, r, &rec);

@@ -605,7 +605,7 @@ sla_put(struct srr_register *reg, const struct put_ctx *ctx, const struct srr_sl
 	struct srr_sla s = *in;
 	char target[DECIMAL_BUF];
 	int64_t cid, id = 0;
-	int rc = contract_lookup(reg, s.supplier, s.contract, &cid);
+	int rc = put_contract_id(reg, ctx, s.supplier, s.contract, &cid);
 	if (rc == 0)
 		rc = check_metric(reg, s.metric);
 	if (rc == 0)

@@ -252,7 +252,8 @@ step_done(struct srr_register *reg, sqlite3_stmt *st, const char *what)
 }
 
 static int
-write_children(struct srr_register *reg, int64_t id, const struct srr_supplier *s, bool subs)
+write_children(struct srr_register *reg, int64_t id, const struct srr_supplier *s, bool subs,
+	       bool fresh)
 {
 	static const char *const clear[] = {
 		"DELETE FROM supplier_service WHERE supplier_id = ?1",
@@ -260,7 +261,7 @@ write_children(struct srr_register *reg, int64_t id, const struct srr_supplier *
 		"DELETE FROM subcontractor WHERE supplier_id = ?1",
 	};
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < ARRAY_LEN(clear); i++) {
+	for (size_t i = 0; !fresh && rc == 0 && i < ARRAY_LEN(clear); i++) {
 		_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(reg, clear[i]);
 		if (!st)
 			return SRR_E_DB;
@@ -343,7 +344,7 @@ do_add(struct srr_register *reg, const struct srr_supplier *in)
 	if (rc)
 		return rc;
 	id = sqlite3_last_insert_rowid(reg->db);
-	rc = write_children(reg, id, &s, true);
+	rc = write_children(reg, id, &s, true, true);
 	if (rc == 0)
 		rc = log_supplier(reg, "supplier.add", &s);
 	return rc;
@@ -546,7 +547,7 @@ write_supplier(struct srr_register *reg, const struct srr_supplier *s, bool chil
 	bind_text(st, 6, now);
 	rc = step_done(reg, st, "updating a supplier");
 	if (rc == 0 && children)
-		rc = write_children(reg, id, s, true);
+		rc = write_children(reg, id, s, true, false);
 	return rc;
 }
 
@@ -677,13 +678,13 @@ supplier_put(struct srr_register *reg, const struct put_ctx *ctx, const struct s
 		rc = step_done(reg, st, "adding a supplier");
 		*id = sqlite3_last_insert_rowid(reg->db);
 		if (rc == 0)
-			rc = write_children(reg, *id, s, !subs_later);
+			rc = write_children(reg, *id, s, !subs_later, true);
 	} else if (rc == 0) {
 		rc = supplier_lookup(reg, s->key, id, NULL);
 		if (rc == 0 && *result == PUT_CHANGED)
 			rc = write_supplier(reg, s, false);
 		if (rc == 0 && *result == PUT_CHANGED)
-			rc = write_children(reg, *id, s, !subs_later);
+			rc = write_children(reg, *id, s, !subs_later, false);
 	}
 	if (rc == 0)
 		rc = put_log(reg, ctx, entity, rec, *result);
