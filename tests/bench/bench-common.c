@@ -3,10 +3,13 @@
  * What the benchmarks in tests/bench/ share (see bench-common.h).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -95,6 +98,53 @@ bench_machine(const char *what)
 	if (f)
 		fclose(f);
 	printf("machine: %ld online CPUs, %s; %s\n", sysconf(_SC_NPROCESSORS_ONLN), model, what);
+}
+
+int
+bench_spawn(char *const argv[], const char *in, char *out, size_t out_size, struct bench_proc *p)
+{
+	/* posix_spawn, not fork: the child never holds a copy of our pages,
+	 * so its ru_maxrss is the program's own. */
+	int fd[2];
+	posix_spawn_file_actions_t fa;
+	if (pipe(fd) != 0 || posix_spawn_file_actions_init(&fa) != 0)
+		bench_die("pipe: %s", strerror(errno));
+	if (in)
+		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, in, O_RDONLY, 0);
+	if (out)
+		posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
+	else
+		posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addclose(&fa, fd[0]);
+	posix_spawn_file_actions_addclose(&fa, fd[1]);
+	double t0 = bench_now();
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fd[1]);
+	if (rc != 0) {
+		close(fd[0]);
+		return 127;
+	}
+	size_t n = 0;
+	ssize_t r;
+	char sink[4096];
+	while ((r = read(fd[0], out && n + 1 < out_size ? out + n : sink,
+			 out && n + 1 < out_size ? out_size - n - 1 : sizeof(sink))) > 0)
+		if (out && n + 1 < out_size)
+			n += (size_t)r;
+	close(fd[0]);
+	if (out && out_size)
+		out[n] = '\0';
+	int st;
+	struct rusage ru;
+	if (wait4(pid, &st, 0, &ru) != pid)
+		bench_die("wait4: %s", strerror(errno));
+	p->wall = bench_now() - t0;
+	p->cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		 (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	p->rss_mib = (double)ru.ru_maxrss / 1024;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* --- the workspace and its token --------------------------------------- */

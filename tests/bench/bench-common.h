@@ -27,6 +27,17 @@ double bench_median(double *v, int n);
 /* The CPU model and count, on one line after what. */
 void bench_machine(const char *what);
 
+/* What a child process took: wall and CPU seconds, peak RSS (wait4). */
+struct bench_proc {
+	double wall, cpu, rss_mib;
+};
+
+/* Run argv (looked up in PATH) with stdin from the file in (NULL: ours)
+ * and stdout into out, NUL-terminated (NULL: /dev/null), and wait for it.
+ * Its exit status, 127 if it could not be run, -1 if a signal ended it. */
+int bench_spawn(char *const argv[], const char *in, char *out, size_t out_size,
+		struct bench_proc *p);
+
 /* A fresh directory under /dev/shm (else $TMPDIR or /tmp), or dir itself
  * when given (made when missing). */
 struct bench_fixture {
