@@ -756,22 +756,25 @@ static int
 seen_key(struct importer *im, const struct ynode *keynode)
 {
 	_cleanup_stmt_ sqlite3_stmt *st =
-		reg_stmt(im->reg, "INSERT INTO temp.srr_import_key (key, line) VALUES (?1, ?2)"
-				  " ON CONFLICT (key) DO NOTHING RETURNING 1");
-	_cleanup_stmt_ sqlite3_stmt *first =
-		reg_stmt(im->reg, "SELECT line FROM temp.srr_import_key WHERE key = ?1");
-	if (!st || !first) {
+		reg_stmt(im->reg, "INSERT INTO temp.srr_import_key (key, line) VALUES (?1, ?2)");
+	if (!st) {
 		im->fatal = true;
 		return SRR_E_DB;
 	}
 	bind_text(st, 1, keynode->value);
 	sqlite3_bind_int64(st, 2, keynode->line);
 	int s = sqlite3_step(st);
-	if (s == SQLITE_ROW)
+	if (s == SQLITE_DONE)
 		return 0;
-	if (s != SQLITE_DONE) {
+	if ((s & 0xff) != SQLITE_CONSTRAINT) {
 		im->fatal = true;
 		return reg_db_error(im->reg, "remembering supplier keys");
+	}
+	_cleanup_stmt_ sqlite3_stmt *first =
+		reg_stmt(im->reg, "SELECT line FROM temp.srr_import_key WHERE key = ?1");
+	if (!first) {
+		im->fatal = true;
+		return SRR_E_DB;
 	}
 	bind_text(first, 1, keynode->value);
 	unsigned line = sqlite3_step(first) == SQLITE_ROW ? (unsigned)sqlite3_column_int(first, 0)

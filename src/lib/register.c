@@ -266,7 +266,16 @@ reg_moment_of(int64_t day)
 void
 reg_now(char buf[21])
 {
-	time_format(buf, (int64_t)time(NULL));
+	/* Called for every row and event a change writes: format each
+	 * second once (per thread). */
+	static _Thread_local int64_t last = -1;
+	static _Thread_local char text[21];
+	int64_t now = (int64_t)time(NULL);
+	if (now != last) {
+		time_format(text, now);
+		last = now;
+	}
+	memcpy(buf, text, sizeof(text));
 }
 
 const char *
