@@ -300,13 +300,15 @@ static const struct type_spec types[] = {
 	TYPE("sla", sla_fields),	   TYPE("supplier", supplier_fields),
 };
 
+/* name and value share one allocation, owned by name: a record is built
+ * for every change and every event, so each field costs one malloc. */
 struct field {
 	char *name;
 	char *value;
 };
 
 struct srr_record {
-	char *type;
+	char *type; /* in the same allocation as the record */
 	struct field *f;
 	size_t n, cap;
 	bool oom;
@@ -336,14 +338,12 @@ fail(char *errbuf, size_t size, const char *fmt, ...)
 SRR_EXPORT int
 srr_record_new(struct srr_record **out, const char *type)
 {
-	struct srr_record *r = calloc(1, sizeof(*r));
+	size_t len = strlen(type);
+	struct srr_record *r = calloc(1, sizeof(*r) + len + 1);
 	if (!r)
 		return SRR_E_NOMEM;
-	r->type = strdup(type);
-	if (!r->type) {
-		free(r);
-		return SRR_E_NOMEM;
-	}
+	r->type = (char *)(r + 1);
+	memcpy(r->type, type, len + 1);
 	*out = r;
 	return 0;
 }
@@ -353,12 +353,9 @@ srr_record_free(struct srr_record *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = 0; i < r->n; i++)
 		free(r->f[i].name);
-		free(r->f[i].value);
-	}
 	free(r->f);
-	free(r->type);
 	free(r);
 }
 
@@ -375,12 +372,12 @@ add_n(struct srr_record *r, const char *name, const char *value, size_t vlen)
 		r->f = f;
 		r->cap = cap;
 	}
-	char *n = strdup(name), *v = malloc(vlen + 1);
-	if (!n || !v) {
-		free(n);
-		free(v);
+	size_t nlen = strlen(name);
+	char *n = malloc(nlen + 1 + vlen + 1);
+	if (!n)
 		goto oom;
-	}
+	char *v = n + nlen + 1;
+	memcpy(n, name, nlen + 1);
 	memcpy(v, value, vlen);
 	v[vlen] = '\0';
 	r->f[r->n++] = (struct field){ n, v };
@@ -608,7 +605,12 @@ srr_record_serialize(char **out, size_t *len, const struct srr_record *r, char *
 static int
 write_record(char **out, size_t *len, const struct srr_record *r, char *err, size_t errsz)
 {
+	/* One allocation for the usual record (escapes may still grow it). */
+	size_t size = sizeof(SRR_RECORD_MAGIC " ") + strlen(r->type) + 1;
+	for (size_t i = 0; i < r->n; i++)
+		size += strlen(r->f[i].name) + strlen(r->f[i].value) + 2;
 	struct strbuf sb = STRBUF_INIT;
+	strbuf_reserve(&sb, size);
 	strbuf_puts(&sb, SRR_RECORD_MAGIC " ");
 	strbuf_puts(&sb, r->type);
 	strbuf_putc(&sb, '\n');

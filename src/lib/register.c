@@ -23,6 +23,10 @@
 
 #define BUSY_TIMEOUT_MS 10000
 #define ACTOR_MAX	128
+/* A register is used by one thread at a time (srr/register.h), so the
+ * connection needs no mutex of its own: SQLite would otherwise take one on
+ * every step, bind and column call. */
+#define OPEN_FLAGS (SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX)
 
 SRR_EXPORT const char *
 srr_strerror(int err)
@@ -470,7 +474,7 @@ srr_register_open(struct srr_register *reg, const char *path)
 	if (!S_ISREG(st.st_mode))
 		return reg_error(reg, SRR_E_FORMAT, "%s: not a regular file", path);
 
-	if (sqlite3_open_v2(path, &reg->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &reg->db, OPEN_FLAGS, NULL) != SQLITE_OK) {
 		rc = reg_db_error(reg, "opening the register");
 		close_db(reg);
 		return rc;
@@ -588,7 +592,7 @@ srr_register_create_with_policy(struct srr_register *reg, const char *path, cons
 	}
 	close(fd);
 
-	if (sqlite3_open_v2(path, &reg->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &reg->db, OPEN_FLAGS, NULL) != SQLITE_OK)
 		rc = reg_db_error(reg, "creating the register");
 	if (rc == 0)
 		rc = configure(reg);

@@ -91,14 +91,13 @@ canonical_number(struct srr_register *reg, const char *what, const char *in, cha
 	return 0;
 }
 
+/* sla_lookup() in a contract whose row id is known (supplier and contract
+ * name it in messages). */
 static int
-sla_lookup(struct srr_register *reg, const char *supplier, const char *contract, const char *metric,
-	   int64_t *id, struct srr_sla *out, char *target)
+sla_lookup_in(struct srr_register *reg, int64_t cid, const char *supplier, const char *contract,
+	      const char *metric, int64_t *id, struct srr_sla *out, char *target)
 {
-	int64_t cid;
-	int rc = contract_lookup(reg, supplier, contract, &cid);
-	if (rc == 0)
-		rc = check_metric(reg, metric);
+	int rc = check_metric(reg, metric);
 	if (rc)
 		return rc;
 	_cleanup_stmt_ sqlite3_stmt *st =
@@ -124,6 +123,17 @@ sla_lookup(struct srr_register *reg, const char *supplier, const char *contract,
 		out->period = srr_period_from_name((const char *)sqlite3_column_text(st, 3));
 	}
 	return 0;
+}
+
+static int
+sla_lookup(struct srr_register *reg, const char *supplier, const char *contract, const char *metric,
+	   int64_t *id, struct srr_sla *out, char *target)
+{
+	int64_t cid;
+	int rc = contract_lookup(reg, supplier, contract, &cid);
+	if (rc == 0)
+		rc = sla_lookup_in(reg, cid, supplier, contract, metric, id, out, target);
+	return rc;
 }
 
 static int
@@ -697,8 +707,11 @@ measurement_put(struct srr_register *reg, const struct put_ctx *ctx,
 {
 	struct srr_sla s = { 0 };
 	char target[DECIMAL_BUF], value[DECIMAL_BUF];
-	int64_t id;
-	int rc = sla_lookup(reg, in->supplier, in->contract, in->metric, &id, &s, target);
+	int64_t cid, id;
+	int rc = put_contract_id(reg, ctx, in->supplier, in->contract, &cid);
+	if (rc == 0)
+		rc = sla_lookup_in(reg, cid, in->supplier, in->contract, in->metric, &id, &s,
+				   target);
 	if (rc == 0)
 		rc = check_period(reg, s.period, in->period);
 	if (rc == 0)

@@ -32,6 +32,12 @@ grow(struct strbuf *sb, size_t extra)
 }
 
 void
+strbuf_reserve(struct strbuf *sb, size_t n)
+{
+	grow(sb, n);
+}
+
+void
 strbuf_append(struct strbuf *sb, const char *s, size_t n)
 {
 	if (!grow(sb, n))

@@ -21,6 +21,8 @@ struct strbuf {
 		NULL, 0, 0, false                                                                  \
 	}
 
+/* Make room for n more bytes, so that appending them allocates nothing. */
+void strbuf_reserve(struct strbuf *sb, size_t n);
 void strbuf_append(struct strbuf *sb, const char *s, size_t n);
 void strbuf_puts(struct strbuf *sb, const char *s);
 void strbuf_putc(struct strbuf *sb, char c);
