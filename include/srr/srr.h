@@ -24,5 +24,6 @@
 #include <srr/checkpoint.h>
 #include <srr/bundle.h>
 #include <srr/import.h>
+#include <srr/report.h>
 
 #endif

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <srr/srr.h>
 
@@ -133,6 +134,12 @@ int cli_pin(void *userdata, const char *label, unsigned flags, char *pin, size_t
 int cli_token_open(struct cli *cli, struct srr_token **tok, const char *uri, const char *module,
 		   struct pin_prompt *pp);
 
+/* Write a file whole or not at all: fn writes to a new file next to path
+ * (mode 0600; fn returns non-zero after a library error), which is synced
+ * and renamed into path's place. bytes gets the size. */
+int cli_write_file(struct cli *cli, const char *path, int (*fn)(struct cli *, FILE *, void *),
+		   void *userdata, long *bytes);
+
 /* JSON on stdout. */
 void cli_json_begin(struct cli *cli, struct json *j);
 
@@ -171,6 +178,7 @@ int cmd_checkpoint(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_verify_bundle(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
 
 extern const struct command init_command;
 extern const struct command log_command;
@@ -181,6 +189,7 @@ extern const struct command checkpoint_command;
 extern const struct command export_command;
 extern const struct command import_command;
 extern const struct command verify_bundle_command;
+extern const struct command report_command;
 extern const struct command supplier_commands[];
 extern const size_t n_supplier_commands;
 extern const struct command contract_commands[];

@@ -2,12 +2,9 @@
 /*
  * srr export: the register as an auditor bundle, or as YAML.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <srr/import.h>
 
@@ -40,55 +37,10 @@ const struct command export_command = {
 	"                 not at all; the same register gives the same bytes.\n",
 };
 
-/* Make a rename in the directory (the first dir_len bytes of path, "."
- * when 0) survive a crash; best effort, as the file itself is synced. */
-static void
-sync_dir(char *path, size_t dir_len)
-{
-	if (dir_len)
-		path[dir_len] = '\0';
-	int fd = open(dir_len ? path : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
-/* Write the export to a new file next to path (mode 0600), then put it in
- * path's place: a reader sees the old file or the whole new one. */
 static int
-yaml_to_file(struct cli *cli, const char *path, long *bytes)
+write_yaml(struct cli *cli, FILE *f, void *userdata)
 {
-	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
-	if (!tmp)
-		return cli_error(cli, "out of memory");
-	const char *slash = strrchr(path, '/');
-	size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-	snprintf(tmp, n + 16, "%.*s.%s.XXXXXX", (int)dir_len, path, path + dir_len);
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		int rc =
-			cli_error(cli, "%s: cannot create a file there: %s", path, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	FILE *f = fdopen(fd, "w");
-	int rc = f ? EXIT_OK : cli_error(cli, "%s: %s", tmp, strerror(errno));
-	if (rc == EXIT_OK && srr_export_yaml(cli->reg, f))
-		rc = cli_fail(cli, -1);
-	if (rc == EXIT_OK && ((*bytes = ftell(f)) < 0 || fsync(fd) != 0))
-		rc = cli_error(cli, "%s: %s", tmp, strerror(errno));
-	if ((f ? fclose(f) : close(fd)) != 0 && rc == EXIT_OK)
-		rc = cli_error(cli, "%s: %s", tmp, strerror(errno));
-	if (rc == EXIT_OK && rename(tmp, path) != 0)
-		rc = cli_error(cli, "%s: %s", path, strerror(errno));
-	if (rc != EXIT_OK)
-		unlink(tmp);
-	else
-		sync_dir(tmp, dir_len);
-	free(tmp);
-	return rc;
+	return srr_export_yaml(cli->reg, f);
 }
 
 static int
@@ -100,7 +52,7 @@ export_yaml(struct cli *cli, const char *file)
 	if (strcmp(file, "-") == 0)
 		return srr_export_yaml(cli->reg, stdout) ? cli_fail(cli, -1) : EXIT_OK;
 	long bytes = 0;
-	rc = yaml_to_file(cli, file, &bytes);
+	rc = cli_write_file(cli, file, write_yaml, NULL, &bytes);
 	if (rc)
 		return rc;
 	if (cli->json) {

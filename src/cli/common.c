@@ -3,6 +3,7 @@
  * What every command shares: options, opening the register, errors.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -295,4 +296,54 @@ cli_done(struct cli *cli, const char *what, const char *id, const char *text)
 	} else {
 		printf("%s %s\n", text, id);
 	}
+}
+
+/* Make a rename in the directory (the first dir_len bytes of path, "."
+ * when 0) survive a crash; best effort, as the file itself is synced. */
+static void
+sync_dir(char *path, size_t dir_len)
+{
+	if (dir_len)
+		path[dir_len] = '\0';
+	int fd = open(dir_len ? path : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int
+cli_write_file(struct cli *cli, const char *path, int (*fn)(struct cli *, FILE *, void *),
+	       void *userdata, long *bytes)
+{
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	if (!tmp)
+		return cli_error(cli, "out of memory");
+	const char *slash = strrchr(path, '/');
+	size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+	snprintf(tmp, n + 16, "%.*s.%s.XXXXXX", (int)dir_len, path, path + dir_len);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		int rc =
+			cli_error(cli, "%s: cannot create a file there: %s", path, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	FILE *f = fdopen(fd, "w");
+	int rc = f ? EXIT_OK : cli_error(cli, "%s: %s", tmp, strerror(errno));
+	if (rc == EXIT_OK && fn(cli, f, userdata))
+		rc = cli_fail(cli, -1);
+	if (rc == EXIT_OK && ((*bytes = ftell(f)) < 0 || fsync(fd) != 0))
+		rc = cli_error(cli, "%s: %s", tmp, strerror(errno));
+	if ((f ? fclose(f) : close(fd)) != 0 && rc == EXIT_OK)
+		rc = cli_error(cli, "%s: %s", tmp, strerror(errno));
+	if (rc == EXIT_OK && rename(tmp, path) != 0)
+		rc = cli_error(cli, "%s: %s", path, strerror(errno));
+	if (rc != EXIT_OK)
+		unlink(tmp);
+	else
+		sync_dir(tmp, dir_len);
+	free(tmp);
+	return rc;
 }

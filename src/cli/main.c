@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "verify-bundle", cmd_verify_bundle, "Verify an auditor bundle offline", NULL },
 	{ "import", cmd_import, "Add or update suppliers from a YAML file", NULL },
 	{ "export", cmd_export, "Write the register as YAML, or an auditor bundle", NULL },
+	{ "report", cmd_report, "Write the HTML report, or the register as CSV or JSON", NULL },
 	{ "due", cmd_due, "What is overdue and what is due soon", NULL },
 	{ "log", cmd_log, "List the events of the audit log", NULL },
 };

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "register-private.h"
 
@@ -23,6 +24,12 @@ int write_new(struct srr_register *reg, struct written *done, const char *path, 
 /* The same for dir/name. */
 int write_new_in(struct srr_register *reg, struct written *done, const char *dir, const char *name,
 		 const void *data, size_t len);
+/* Create the file path (refusing an existing one) for writing through
+ * stdio: for exports too large to hold. Owner-only (0600), as the register
+ * itself: a report holds the whole register. */
+int write_stream_new(struct srr_register *reg, struct written *done, const char *path, FILE **out);
+/* Flush, sync and close a write_stream_new() stream; any error names path. */
+int write_stream_close(struct srr_register *reg, FILE *f, const char *path);
 /* Create the directory path; an existing empty one is taken (and kept on
  * undo), anything else there is refused. */
 int write_dir(struct srr_register *reg, struct written *done, const char *path);

@@ -93,6 +93,44 @@ write_new_in(struct srr_register *reg, struct written *done, const char *dir, co
 	return write_new(reg, done, path, data, len);
 }
 
+int
+write_stream_new(struct srr_register *reg, struct written *done, const char *path, FILE **out)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return reg_error(reg, errno == EEXIST ? SRR_E_EXISTS : SRR_E_IO, "%s: %s", path,
+				 strerror(errno));
+	int rc = remember(reg, done, path, false);
+	if (rc) {
+		close(fd);
+		unlink(path);
+		return rc;
+	}
+	/* From here the file is remembered: undo removes it. */
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		int e = errno;
+		close(fd);
+		return reg_error(reg, SRR_E_IO, "%s: %s", path, strerror(e));
+	}
+	*out = f;
+	return 0;
+}
+
+int
+write_stream_close(struct srr_register *reg, FILE *f, const char *path)
+{
+	int e = 0;
+	errno = 0;
+	if (fflush(f) != 0 || ferror(f))
+		e = errno ? errno : EIO;
+	else if (fsync(fileno(f)) != 0)
+		e = errno;
+	if (fclose(f) != 0 && !e)
+		e = errno ? errno : EIO;
+	return e ? reg_error(reg, SRR_E_IO, "%s: %s", path, strerror(e)) : 0;
+}
+
 static bool
 dir_empty(const char *path)
 {

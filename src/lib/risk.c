@@ -611,6 +611,29 @@ load_actions(struct srr_register *reg, struct srr_risk_list *l, struct srr_risk 
 	return 0;
 }
 
+int
+risk_effective_level(const struct srr_policy *p, unsigned likelihood, unsigned impact,
+		     unsigned residual_likelihood, unsigned residual_impact)
+{
+	int effective = residual_likelihood
+				? srr_policy_level(p, residual_likelihood, residual_impact)
+				: srr_policy_level(p, likelihood, impact);
+	/* Off the policy's scale (a policy with shorter scales): the worst
+	 * band, so it is never quietly tolerated. */
+	return effective < 0 ? (int)p->n_levels - 1 : effective;
+}
+
+enum srr_acceptance
+risk_acceptance_unsigned(int effective, const struct srr_policy *p, const char *accept_until,
+			 int64_t today)
+{
+	int64_t until = 0;
+	if (accept_until && date_parse(accept_until, &until) && until < today)
+		return SRR_ACCEPTANCE_EXPIRED;
+	/* Approvals arrive with signed sign-off; until then it waits. */
+	return effective > (int)p->tolerance ? SRR_ACCEPTANCE_PENDING : SRR_ACCEPTANCE_ACCEPTED;
+}
+
 /* Levels and acceptance state, from the policy and the register's today.
  * Level names are copied: the policy goes before the list does. */
 static int
@@ -624,25 +647,13 @@ derive(struct srr_risk *r, struct arena *a, const struct srr_policy *p, int64_t 
 	r->residual_level = residual >= 0 ? arena_strdup(a, p->levels[residual].name) : NULL;
 	if ((inherent >= 0 && !r->level) || (residual >= 0 && !r->residual_level))
 		return SRR_E_NOMEM;
-	int effective = r->residual_likelihood ? residual : inherent;
-	if (effective < 0) {
-		/* Off the policy's scale (a policy with shorter scales): the
-		 * worst band, so it is never quietly tolerated. */
-		effective = (int)p->n_levels - 1;
-	}
+	int effective = risk_effective_level(p, r->likelihood, r->impact, r->residual_likelihood,
+					     r->residual_impact);
 	r->residual_rank = effective + 1;
 	r->above_tolerance = effective > (int)p->tolerance;
-	r->acceptance = SRR_ACCEPTANCE_NONE;
-	if (r->treatment != SRR_TREATMENT_ACCEPT)
-		return 0;
-	int64_t until = 0;
-	if (r->accept_until && date_parse(r->accept_until, &until) && until < today)
-		r->acceptance = SRR_ACCEPTANCE_EXPIRED;
-	else if (r->above_tolerance)
-		/* Approvals arrive with signed sign-off; until then it waits. */
-		r->acceptance = SRR_ACCEPTANCE_PENDING;
-	else
-		r->acceptance = SRR_ACCEPTANCE_ACCEPTED;
+	r->acceptance = r->treatment == SRR_TREATMENT_ACCEPT
+				? risk_acceptance_unsigned(effective, p, r->accept_until, today)
+				: SRR_ACCEPTANCE_NONE;
 	return 0;
 }
 
