@@ -75,13 +75,34 @@ td(struct page *p, const char *s)
 	out(p, "</td>");
 }
 
+/* n with thousands separated by commas, for people ("100,000"); the
+ * data-* attributes hold the plain number. */
+static const char *
+grouped(char buf[32], long n)
+{
+	char digits[24];
+	int len = snprintf(digits, sizeof(digits), "%ld", n < 0 ? -n : n);
+	char *o = buf;
+	if (n < 0)
+		*o++ = '-';
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			*o++ = ',';
+		*o++ = digits[i];
+	}
+	*o = '\0';
+	return buf;
+}
+
 static void
 td_num(struct page *p, const char *metric, long n)
 {
+	char g[32];
 	if (metric)
-		out(p, "<td class=\"n\" data-count=\"%s\">%ld</td>", metric, n);
+		out(p, "<td class=\"n\" data-count=\"%s\" data-n=\"%ld\">%s</td>", metric, n,
+		    grouped(g, n));
 	else
-		out(p, "<td class=\"n\">%ld</td>", n);
+		out(p, "<td class=\"n\" data-n=\"%ld\">%s</td>", n, grouped(g, n));
 }
 
 static const char *
@@ -194,8 +215,10 @@ static void
 card(struct page *p, const char *metric, const char *label, long n, const char *note,
      const char *cls)
 {
-	out(p, "<div><dt>%s</dt><dd><span data-metric=\"%s\"%s%s%s>%ld</span>", label, metric,
-	    cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "", n);
+	char g[32];
+	out(p, "<div><dt>%s</dt><dd><span data-metric=\"%s\" data-n=\"%ld\"%s%s%s>%s</span>",
+	    label, metric, n, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "",
+	    grouped(g, n));
 	if (note)
 		out(p, " <small>%s</small>", note);
 	out(p, "</dd></div>");
@@ -549,7 +572,7 @@ approvals_section(struct page *p)
 	       "<span data-metric=\"pending\">%ld</span> pending, "
 	       "<span data-metric=\"stale\">%ld</span> stale, "
 	       "<span data-metric=\"rejected\">%ld</span> rejected; "
-	       "<span data-metric=\"acceptances-unrequested\">%ld</span> %s above tolerance "
+	       "<span data-metric=\"acceptances-pending\">%ld</span> %s above tolerance "
 	       "awaiting signatures. <code>srr verify</code> re-checks every signature.</p>\n",
 	    s->by_status[SRR_APPROVAL_APPROVED], s->by_status[SRR_APPROVAL_PENDING],
 	    s->by_status[SRR_APPROVAL_STALE], s->by_status[SRR_APPROVAL_REJECTED],

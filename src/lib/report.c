@@ -400,32 +400,63 @@ log_state(struct srr_register *reg, struct report_summary *s)
 	return 0;
 }
 
+/* Several counts from one query's one row. */
+static int
+count_row(struct srr_register *reg, const char *sql, const char *a, const char *b, long *out[],
+	  int n)
+{
+	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(reg, sql);
+	if (!st)
+		return reg_db_error(reg, "reading the register");
+	bind_text(st, 1, a);
+	bind_text(st, 2, b);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return reg_db_error(reg, "reading the register");
+	for (int i = 0; i < n; i++)
+		*out[i] = (long)sqlite3_column_int64(st, i);
+	return 0;
+}
+
 static int
 counts(struct srr_register *reg, struct report_summary *s)
 {
 	char day[DATE_LEN + 1], soon[DATE_LEN + 1];
 	date_format(day, s->as_of);
 	date_format(soon, s->as_of + s->within);
+	/* A contract is in force from the as-of day to its end, unless it was
+	 * terminated or its supplier retired. Clause bits: srr/contract.h. */
+	long *contract_counts[] = { &s->contracts,	 &s->clause_gaps, &s->no_sla_no_audit,
+				    &s->sub_no_clause,	 &s->contracts_ending, &s->contracts_ended };
+	long *supplier_counts[] = { &s->no_contact, &s->no_service, &s->no_country,
+				    &s->never_reviewed, &s->no_risk };
 	int rc;
 	/* clang-format off */
-	if ((rc = count(reg, &s->contracts, "SELECT count(*) FROM contract c JOIN supplier s ON s.id = c.supplier_id WHERE c.status = 'active' AND c.end >= ?1 AND s.status = 'active'", day, NULL)) ||
-	    (rc = count(reg, &s->contracts_ended, "SELECT count(*) FROM contract WHERE status = 'terminated' OR end < ?1", day, NULL)) ||
-	    (rc = count(reg, &s->contracts_ending, "SELECT count(*) FROM contract WHERE status = 'active' AND end >= ?1 AND end <= ?2", day, soon)) ||
-	    (rc = count(reg, &s->clause_gaps, "SELECT count(*) FROM contract c JOIN supplier s ON s.id = c.supplier_id WHERE c.status = 'active' AND c.end >= ?1 AND s.status = 'active' AND c.clauses <> 255", day, NULL)) ||
+	if ((rc = count_row(reg,
+		"SELECT count(*) FILTER (WHERE f),"
+		" count(*) FILTER (WHERE f AND c.clauses <> 255),"
+		" count(*) FILTER (WHERE f AND (c.clauses & 1) = 0 AND NOT EXISTS (SELECT 1 FROM sla WHERE sla.contract_id = c.id)),"
+		" count(*) FILTER (WHERE f AND (c.clauses & 4) = 0 AND EXISTS (SELECT 1 FROM subcontractor b WHERE b.supplier_id = c.supplier_id)),"
+		" count(*) FILTER (WHERE c.status = 'active' AND c.end >= ?1 AND c.end <= ?2),"
+		" count(*) FILTER (WHERE c.status = 'terminated' OR c.end < ?1)"
+		" FROM (SELECT c.*, c.status = 'active' AND c.end >= ?1 AND s.status = 'active' AS f"
+		" FROM contract c JOIN supplier s ON s.id = c.supplier_id) c",
+		day, soon, contract_counts, 6)) ||
+	    (rc = count_row(reg,
+		"SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM supplier_contact c WHERE c.supplier_id = s.id)),"
+		" count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM supplier_service v WHERE v.supplier_id = s.id)),"
+		" count(*) FILTER (WHERE s.country IS NULL),"
+		" count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM review r WHERE r.supplier_id = s.id)),"
+		" count(*) FILTER (WHERE EXISTS (SELECT 1 FROM supplier_service v WHERE v.supplier_id = s.id)"
+		" AND NOT EXISTS (SELECT 1 FROM risk r WHERE r.supplier_id = s.id AND r.status = 'open'))"
+		" FROM supplier s WHERE s.status = 'active'",
+		NULL, NULL, supplier_counts, 5)) ||
 	    (rc = count(reg, &s->slas, "SELECT count(*) FROM sla", NULL, NULL)) ||
 	    (rc = count(reg, &s->slas_unmeasured, "SELECT count(*) FROM sla WHERE NOT EXISTS (SELECT 1 FROM sla_measurement m WHERE m.sla_id = sla.id)", NULL, NULL)) ||
 	    (rc = count(reg, &s->measurements, "SELECT count(*) FROM sla_measurement", NULL, NULL)) ||
-	    (rc = count(reg, &s->no_sla_no_audit, "SELECT count(*) FROM contract c JOIN supplier s ON s.id = c.supplier_id WHERE c.status = 'active' AND c.end >= ?1 AND s.status = 'active' AND (c.clauses & 1) = 0 AND NOT EXISTS (SELECT 1 FROM sla WHERE sla.contract_id = c.id)", day, NULL)) ||
 	    (rc = count(reg, &s->reviews, "SELECT count(*) FROM review", NULL, NULL)) ||
 	    (rc = count(reg, &s->evidence, "SELECT count(*) FROM review_evidence", NULL, NULL)) ||
-	    (rc = count(reg, &s->never_reviewed, "SELECT count(*) FROM supplier s WHERE s.status = 'active' AND NOT EXISTS (SELECT 1 FROM review r WHERE r.supplier_id = s.id)", NULL, NULL)) ||
 	    (rc = count(reg, &s->incidents, "SELECT count(*) FROM incident", NULL, NULL)) ||
-	    (rc = count(reg, &s->no_contact, "SELECT count(*) FROM supplier s WHERE s.status = 'active' AND NOT EXISTS (SELECT 1 FROM supplier_contact c WHERE c.supplier_id = s.id)", NULL, NULL)) ||
-	    (rc = count(reg, &s->no_service, "SELECT count(*) FROM supplier s WHERE s.status = 'active' AND NOT EXISTS (SELECT 1 FROM supplier_service c WHERE c.supplier_id = s.id)", NULL, NULL)) ||
-	    (rc = count(reg, &s->no_country, "SELECT count(*) FROM supplier WHERE status = 'active' AND country IS NULL", NULL, NULL)) ||
-	    (rc = count(reg, &s->no_risk, "SELECT count(*) FROM supplier s WHERE s.status = 'active' AND EXISTS (SELECT 1 FROM supplier_service v WHERE v.supplier_id = s.id) AND NOT EXISTS (SELECT 1 FROM risk r WHERE r.supplier_id = s.id AND r.status = 'open')", NULL, NULL)) ||
 	    (rc = count(reg, &s->subcontractor_links, "SELECT count(*) FROM subcontractor", NULL, NULL)) ||
-	    (rc = count(reg, &s->sub_no_clause, "SELECT count(*) FROM contract c JOIN supplier s ON s.id = c.supplier_id WHERE c.status = 'active' AND c.end >= ?1 AND s.status = 'active' AND (c.clauses & 4) = 0 AND EXISTS (SELECT 1 FROM subcontractor b WHERE b.supplier_id = s.id)", day, NULL)) ||
 	    (rc = count(reg, &s->risks_closed, "SELECT count(*) FROM risk WHERE status = 'closed'", NULL, NULL)) ||
 	    (rc = count(reg, &s->risk_review_dates, "SELECT count(*) FROM risk WHERE status = 'open' AND review_date IS NOT NULL", NULL, NULL)) ||
 	    (rc = count(reg, &s->actions, "SELECT count(*) FROM risk_action a JOIN risk r ON r.id = a.risk_id WHERE r.status = 'open'", NULL, NULL)))
