@@ -140,7 +140,8 @@ run "tests" "$build" || status=1
 if [ $quick -eq 0 ]; then
 	run "unit and token tests under valgrind" "$build" --setup=valgrind --suite unit \
 		--suite token || status=1
-	run "CLI tests, srr under valgrind" "$build" --setup=valgrindcli --suite cli || status=1
+	run "CLI tests, srr under valgrind" "$build" --setup=valgrindcli --suite cli \
+		--no-suite no-valgrind || status=1
 
 	asan="${build}-asan"
 	setup "$asan" -Dwerror=true -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
