@@ -305,39 +305,40 @@ heat(struct srr_register *reg, struct report_summary *s)
 	s->residual = calloc(nl * ni, sizeof(long));
 	if (!s->inherent || !s->residual)
 		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	/* A plain scan counted here is cheaper than SQLite's GROUP BY sort. */
 	_cleanup_stmt_ sqlite3_stmt *st = reg_stmt(
-		reg, "SELECT likelihood, impact, coalesce(residual_likelihood, likelihood),"
-		     " coalesce(residual_impact, impact), treatment, count(*),"
-		     " coalesce(residual_likelihood, 0), coalesce(residual_impact, 0) FROM risk"
-		     " WHERE status = 'open' GROUP BY 1, 2, 3, 4, 5, 7, 8");
+		reg, "SELECT likelihood, impact, coalesce(residual_likelihood, 0),"
+		     " coalesce(residual_impact, 0), CASE treatment WHEN 'mitigate' THEN 1"
+		     " WHEN 'accept' THEN 2 WHEN 'transfer' THEN 3 WHEN 'avoid' THEN 4 ELSE 0 END"
+		     " FROM risk WHERE status = 'open'");
 	if (!st)
 		return reg_db_error(reg, "reading risks");
+	_Static_assert(SRR_TREATMENT_MITIGATE == 1 && SRR_TREATMENT_AVOID == 4,
+		       "the CASE above numbers treatments as enum srr_treatment");
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long n = (long)sqlite3_column_int64(st, 5);
 		unsigned l = (unsigned)sqlite3_column_int(st, 0), i = (unsigned)sqlite3_column_int(st, 1);
-		unsigned rl = (unsigned)sqlite3_column_int(st, 2),
-			 ri = (unsigned)sqlite3_column_int(st, 3);
-		s->risks_open += n;
-		if (sqlite3_column_type(st, 4) == SQLITE_NULL)
-			s->untreated += n;
+		unsigned tl = (unsigned)sqlite3_column_int(st, 2),
+			 ti = (unsigned)sqlite3_column_int(st, 3);
+		int t = sqlite3_column_int(st, 4);
+		unsigned rl = tl ? tl : l, ri = tl ? ti : i;
+		s->risks_open++;
+		if (t)
+			s->by_treatment[t]++;
 		else
-			s->by_treatment[srr_treatment_from_name(
-				(const char *)sqlite3_column_text(st, 4))] += n;
+			s->untreated++;
 		/* The policy refuses scales that would leave an open risk off
 		 * the matrix; a register changed behind srr's back still must
 		 * not write past the arrays. */
 		if (l >= 1 && l <= nl && i >= 1 && i <= ni)
-			s->inherent[(l - 1) * ni + (i - 1)] += n;
+			s->inherent[(l - 1) * ni + (i - 1)]++;
 		else
-			s->off_matrix += n;
+			s->off_matrix++;
 		if (rl >= 1 && rl <= nl && ri >= 1 && ri <= ni)
-			s->residual[(rl - 1) * ni + (ri - 1)] += n;
+			s->residual[(rl - 1) * ni + (ri - 1)]++;
 		/* The level srr_risk_list_new() judges the risk by. */
-		unsigned tl = (unsigned)sqlite3_column_int(st, 6),
-			 ti = (unsigned)sqlite3_column_int(st, 7);
 		if (risk_effective_level(s->policy, l, i, tl, ti) > (int)s->policy->tolerance)
-			s->above_tolerance += n;
+			s->above_tolerance++;
 	}
 	return rc == SQLITE_DONE ? 0 : reg_db_error(reg, "reading risks");
 }
