@@ -8,7 +8,8 @@
 # register with suppliers, subcontractors, contracts with their clause
 # checklists, SLAs, reviews and risks, has management sign a risk
 # acceptance on the token, verifies it (with srr and with plain OpenSSL),
-# and shows what the register holds.
+# shows what the register holds, and writes the HTML report (with the same
+# tables as CSV files) and an auditor bundle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -165,10 +166,14 @@ step sla list --breaches
 step due --within 60 || echo "(srr due exits 1 when something is overdue)"
 step log
 step export --yaml "$demo/register.yaml"
+step report --html "$demo/report.html"
+step report --csv "$demo/csv"
 
 cat <<MSG
 
 Done. The demo register is $SRR_DB.
+The HTML report is $demo/report.html (one file: open it in a browser or
+print it); every table of the register, all rows, is a CSV file in $demo/csv.
 The signed acceptance and its certificates are in $demo/approval;
 the auditor bundle (verifies offline) is in $demo/bundle;
 the register as YAML (what 'srr import' reads) is $demo/register.yaml;

@@ -67,8 +67,8 @@ cmd_report(struct cli *cli, int argc, char **argv)
 	struct srr_report_options o = { .as_of = as_of };
 	long long n;
 	if (within) {
-		if (!cli_parse_uint(within, 3650, &n))
-			return cli_error(cli, "--within '%s': must be a number of days from 0 to 3650",
+		if (!cli_parse_uint(within, 3650, &n) || n == 0)
+			return cli_error(cli, "--within '%s': must be a number of days from 1 to 3650",
 					 within);
 		o.within = (unsigned)n;
 	}

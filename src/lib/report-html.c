@@ -399,9 +399,10 @@ due_section(struct page *p)
 			continue;
 		const char *name = srr_due_kind_name((enum srr_due_kind)k);
 		out(p, "<tr><th scope=\"row\">%s</th>", name);
-		out(p, "<td class=\"n%s\" data-overdue=\"%s\">%ld</td>"
-		       "<td class=\"n\" data-upcoming=\"%s\">%ld</td></tr>",
-		    s->overdue[k] ? " bad" : "", name, s->overdue[k], name, s->upcoming[k]);
+		out(p, "<td class=\"n%s\" data-overdue=\"%s\" data-n=\"%ld\">%ld</td>"
+		       "<td class=\"n\" data-upcoming=\"%s\" data-n=\"%ld\">%ld</td></tr>",
+		    s->overdue[k] ? " bad" : "", name, s->overdue[k], s->overdue[k], name,
+		    s->upcoming[k], s->upcoming[k]);
 	}
 	out(p, "</tbody></table>\n");
 	size_t n = srr_due_list_count(s->due), shown = n < p->max_rows ? n : p->max_rows;
@@ -668,8 +669,8 @@ log_section(struct page *p)
 	}
 	long after = (long)(s->events - (s->latest ? s->latest->size : 0));
 	out(p, "</tr><tr><th scope=\"row\">Events after it</th><td class=\"n%s\" "
-	       "data-count=\"uncovered\">%ld</td></tr></tbody></table>\n</section>\n",
-	    after ? " warn" : "", after);
+	       "data-count=\"uncovered\" data-n=\"%ld\">%ld</td></tr></tbody></table>\n</section>\n",
+	    after ? " warn" : "", after, after);
 }
 
 static void

@@ -227,7 +227,7 @@ top_push(struct report_summary *s, const struct report_breach_row *row)
 		n--;
 	free(s->top[n].key);
 	free(s->top[n].name);
-	/* insertion: by total, descending; ties keep the earlier (key order) */
+	/* insertion: by total, descending; ties keep the supplier added first */
 	while (n > 0 && s->top[n - 1].total < row->total) {
 		s->top[n] = s->top[n - 1];
 		n--;

@@ -246,6 +246,7 @@ fails 2 "give one of" srr report --html a.html --csv d
 fails 2 "--max-rows is for --html" srr report --csv d --max-rows 3
 fails 3 "--as-of: '2026-02-30' is not a date" srr report --html a.html --as-of 2026-02-30
 fails 3 "--within 'x'" srr report --html a.html --within x
+fails 3 "--within '0': must be a number of days from 1" srr report --html a.html --within 0
 fails 3 "--max-rows '0'" srr report --html a.html --max-rows 0
 fails 3 "no/such/dir" srr report --html no/such/dir/r.html
 fails 3 "not empty" srr report --csv csv
