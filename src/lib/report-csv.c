@@ -135,6 +135,8 @@ csv_end(void *userdata)
 SRR_EXPORT int
 srr_report_csv(struct srr_register *reg, const struct srr_report_options *options, const char *dir)
 {
+	if (!reg)
+		return SRR_E_INPUT;
 	int rc = reg_require_open(reg);
 	if (rc)
 		return rc;

@@ -183,8 +183,10 @@ header(struct page *p, struct srr_register *reg)
 	       "<title>Supplier risk report as of %s</title>\n<style>%s</style>\n</head>\n<body>\n",
 	    srr_version(), day, style);
 	out(p, "<header>\n<h1>Supplier risk report</h1>\n"
-	       "<p>As of <time data-as-of datetime=\"%s\">%s</time> · register <code>%s</code></p>\n",
-	    day, day, srr_register_id(reg));
+	       "<p>As of <time data-as-of datetime=\"%s\">%s</time> · register <code>",
+	    day, day);
+	html(p->f, srr_register_id(reg));
+	out(p, "</code></p>\n");
 	out(p, "<p>Policy: ");
 	if (s->policy->version) {
 		out(p, "version %u, ", s->policy->version);
@@ -388,21 +390,26 @@ due_section(struct page *p)
 	const struct report_summary *s = p->s;
 	out(p, "<section id=\"due\" aria-labelledby=\"h-due\">\n<h2 id=\"h-due\">Overdue and "
 	       "upcoming</h2>\n<p><span data-metric=\"due-overdue\">%ld</span> overdue, "
-	       "<span data-metric=\"due-upcoming\">%ld</span> due within %u days.</p>\n",
+	       "<span data-metric=\"due-upcoming\">%ld</span> due within %u days, "
+	       "<span data-metric=\"due-waiting\">%ld</span> waiting since they were asked "
+	       "for (approvals, notifications).</p>\n",
 	    s->total_overdue,
-	    (long)srr_due_list_count(s->due) - s->total_overdue, s->within);
+	    (long)srr_due_list_count(s->due) - s->total_overdue - s->total_waiting, s->within,
+	    s->total_waiting);
 	out(p, "<table data-table=\"due-kinds\"><caption>By kind</caption><thead><tr>"
 	       "<th scope=\"col\">Kind</th><th scope=\"col\" class=\"n\">Overdue</th>"
-	       "<th scope=\"col\" class=\"n\">Upcoming</th></tr></thead><tbody>");
+	       "<th scope=\"col\" class=\"n\">Upcoming</th><th scope=\"col\" class=\"n\">Waiting"
+	       "</th></tr></thead><tbody>");
 	for (unsigned k = 1; k < REPORT_DUE_KINDS; k++) {
-		if (!s->overdue[k] && !s->upcoming[k])
+		if (!s->overdue[k] && !s->upcoming[k] && !s->waiting[k])
 			continue;
 		const char *name = srr_due_kind_name((enum srr_due_kind)k);
 		out(p, "<tr><th scope=\"row\">%s</th>", name);
 		out(p, "<td class=\"n%s\" data-overdue=\"%s\" data-n=\"%ld\">%ld</td>"
-		       "<td class=\"n\" data-upcoming=\"%s\" data-n=\"%ld\">%ld</td></tr>",
+		       "<td class=\"n\" data-upcoming=\"%s\" data-n=\"%ld\">%ld</td>"
+		       "<td class=\"n\" data-waiting=\"%s\" data-n=\"%ld\">%ld</td></tr>",
 		    s->overdue[k] ? " bad" : "", name, s->overdue[k], s->overdue[k], name,
-		    s->upcoming[k], s->upcoming[k]);
+		    s->upcoming[k], s->upcoming[k], name, s->waiting[k], s->waiting[k]);
 	}
 	out(p, "</tbody></table>\n");
 	size_t n = srr_due_list_count(s->due), shown = n < p->max_rows ? n : p->max_rows;
@@ -659,8 +666,10 @@ log_section(struct page *p)
 	out(p, "</tr><tr><th scope=\"row\">Newest signed checkpoint</th>");
 	if (s->latest) {
 		const struct srr_checkpoint *c = s->latest;
-		out(p, "<td data-checkpoint=\"C-%lld\">C-%lld: %lld events, signed %s by ",
-		    (long long)c->id, (long long)c->id, (long long)c->size, c->signed_at);
+		out(p, "<td data-checkpoint=\"C-%lld\">C-%lld: %lld events, signed ",
+		    (long long)c->id, (long long)c->id, (long long)c->size);
+		html(p->f, c->signed_at);
+		out(p, " by ");
 		html(p->f, c->signer);
 		out(p, ", clock %s</td>", c->clock_synced ? "synchronised" : "<span class=\"warn\">not "
 										  "synchronised</span>");
@@ -738,10 +747,11 @@ srr_report_html(struct srr_register *reg, const struct srr_report_options *optio
 		approvals_section(&p);
 		log_section(&p);
 		coverage_section(&p);
-		out(&p, "</main>\n<footer><p>Written by srr %s from register <code>%s</code>. "
-			"Derived states (due, stale, above tolerance) are as of the day above; the "
-			"register and its log are the record.</p></footer>\n</body>\n</html>\n",
-		    srr_version(), srr_register_id(reg));
+		out(&p, "</main>\n<footer><p>Written by srr %s from register <code>", srr_version());
+		html(f, srr_register_id(reg));
+		out(&p, "</code>. Derived states (due, stale, above tolerance) are as of the day "
+			"above; the register and its log are the record.</p></footer>\n</body>\n"
+			"</html>\n");
 		if (fflush(f) != 0 || ferror(f))
 			rc = reg_error(reg, SRR_E_IO, "writing the report: %s", strerror(errno));
 	}

@@ -209,16 +209,19 @@ summary(struct json *j, struct srr_register *reg, const struct report_summary *s
 	json_object_begin(j);
 	kv_int(j, "within_days", s->within);
 	kv_int(j, "overdue", s->total_overdue);
-	kv_int(j, "upcoming", (long long)srr_due_list_count(s->due) - s->total_overdue);
+	kv_int(j, "upcoming",
+	       (long long)srr_due_list_count(s->due) - s->total_overdue - s->total_waiting);
+	kv_int(j, "waiting", s->total_waiting);
 	json_key(j, "by_kind");
 	json_object_begin(j);
 	for (unsigned k = 1; k < REPORT_DUE_KINDS; k++) {
-		if (!s->overdue[k] && !s->upcoming[k])
+		if (!s->overdue[k] && !s->upcoming[k] && !s->waiting[k])
 			continue;
 		json_key(j, srr_due_kind_name((enum srr_due_kind)k));
 		json_object_begin(j);
 		kv_int(j, "overdue", s->overdue[k]);
 		kv_int(j, "upcoming", s->upcoming[k]);
+		kv_int(j, "waiting", s->waiting[k]);
 		json_object_end(j);
 	}
 	json_object_end(j);

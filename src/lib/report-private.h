@@ -123,6 +123,7 @@ struct report_summary {
 	/* due */
 	struct srr_due_list *due;
 	long overdue[REPORT_DUE_KINDS], upcoming[REPORT_DUE_KINDS], total_overdue;
+	long waiting[REPORT_DUE_KINDS], total_waiting; /* asked for before the day, not overdue */
 	/* approvals */
 	struct srr_approval_list *approvals;
 	long by_status[5];

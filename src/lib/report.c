@@ -114,10 +114,7 @@ report_as_of(struct srr_register *reg, const struct srr_report_options *options,
 {
 	const char *text = options ? options->as_of : NULL;
 	if (!text) {
-		int64_t saved = reg->today;
-		reg->today = INT64_MIN;
-		*day = reg_today(reg);
-		reg->today = saved;
+		*day = reg_today(reg); /* srr_register_set_today(), else the clock */
 		return 0;
 	}
 	if (!date_parse(text, day))
@@ -215,12 +212,17 @@ period_month(const char *period, long *month)
 	return true;
 }
 
+/* Keep row among the REPORT_TOP with the most breaches: it is taken (its
+ * strings then belong to s) or freed. */
 static void
-top_push(struct report_summary *s, const struct report_breach_row *row)
+top_push(struct report_summary *s, struct report_breach_row *row)
 {
 	size_t n = s->n_top;
-	if (n == REPORT_TOP && row->total <= s->top[n - 1].total)
+	if (n == REPORT_TOP && row->total <= s->top[n - 1].total) {
+		free(row->key);
+		free(row->name);
 		return;
+	}
 	if (n < REPORT_TOP)
 		s->n_top++;
 	else
@@ -356,8 +358,10 @@ due_items(struct srr_register *reg, struct report_summary *s)
 		unsigned k = (unsigned)it->kind < REPORT_DUE_KINDS ? (unsigned)it->kind : 0;
 		if (it->overdue)
 			s->overdue[k]++;
-		else
+		else if (it->days >= 0)
 			s->upcoming[k]++;
+		else /* asked for before today, never overdue: a request waiting */
+			s->waiting[k]++;
 	}
 	return 0;
 }
@@ -424,8 +428,10 @@ counts(struct srr_register *reg, struct report_summary *s)
 	char day[DATE_LEN + 1], soon[DATE_LEN + 1];
 	date_format(day, s->as_of);
 	date_format(soon, s->as_of + s->within);
-	/* A contract is in force from the as-of day to its end, unless it was
-	 * terminated or its supplier retired. Clause bits: srr/contract.h. */
+	/* A contract is in force from its start to its end, unless it was
+	 * terminated by the as-of day (a termination takes effect on its
+	 * date, as contract.c derives it) or its supplier retired. Clause
+	 * bits: srr/contract.h. */
 	long *contract_counts[] = { &s->contracts,	 &s->clause_gaps, &s->no_sla_no_audit,
 				    &s->sub_no_clause,	 &s->contracts_ending, &s->contracts_ended };
 	long *supplier_counts[] = { &s->no_contact, &s->no_service, &s->no_country,
@@ -437,9 +443,10 @@ counts(struct srr_register *reg, struct report_summary *s)
 		" count(*) FILTER (WHERE f AND c.clauses <> 255),"
 		" count(*) FILTER (WHERE f AND (c.clauses & 1) = 0 AND NOT EXISTS (SELECT 1 FROM sla WHERE sla.contract_id = c.id)),"
 		" count(*) FILTER (WHERE f AND (c.clauses & 4) = 0 AND EXISTS (SELECT 1 FROM subcontractor b WHERE b.supplier_id = c.supplier_id)),"
-		" count(*) FILTER (WHERE c.status = 'active' AND c.end >= ?1 AND c.end <= ?2),"
-		" count(*) FILTER (WHERE c.status = 'terminated' OR c.end < ?1)"
-		" FROM (SELECT c.*, c.status = 'active' AND c.end >= ?1 AND s.status = 'active' AS f"
+		" count(*) FILTER (WHERE f AND c.end <= ?2),"
+		" count(*) FILTER (WHERE (c.terminated IS NOT NULL AND c.terminated <= ?1) OR c.end < ?1)"
+		" FROM (SELECT c.*, s.status = 'active' AND c.start <= ?1 AND c.end >= ?1"
+		" AND (c.terminated IS NULL OR c.terminated > ?1) AS f"
 		" FROM contract c JOIN supplier s ON s.id = c.supplier_id) c",
 		day, soon, contract_counts, 6)) ||
 	    (rc = count_row(reg,
@@ -532,7 +539,7 @@ report_summary_new(struct report_summary **out, struct srr_register *reg, int64_
 	if (!s)
 		return reg_error(reg, SRR_E_NOMEM, "out of memory");
 	s->as_of = as_of;
-	s->within = within ? within : 30;
+	s->within = within ? (within > 3650 ? 3650 : within) : 30; /* as srr_due_list_new() */
 	int rc = policy_current(&s->policy_list, reg);
 	if (rc == 0) {
 		s->policy = srr_policy_list_get(s->policy_list, 0);
@@ -832,7 +839,10 @@ int
 report_cover(struct srr_register *reg, struct report_summary *s)
 {
 	for (unsigned k = 0; k < REPORT_DUE_KINDS; k++)
+	{
 		s->total_overdue += s->overdue[k];
+		s->total_waiting += s->waiting[k];
+	}
 	s->cover = calloc(N_REQUIREMENTS, sizeof(*s->cover));
 	if (!s->cover)
 		return reg_error(reg, SRR_E_NOMEM, "out of memory");

@@ -52,6 +52,9 @@ ok srr supplier add gone --name 'Retired Ltd' --tier low
 ok srr supplier retire gone
 ok srr contract add xss C-1 --start 2025-01-01 --end "$later" --notice-days 30 --all-clauses
 ok srr contract add img C-1 --start 2025-01-01 --end 2030-12-31 --clause right-to-audit
+ok srr contract add plain C-9 --start "$later" --end 2031-01-01
+ok srr contract add plain C-8 --start 2025-01-01 --end 2031-01-01
+ok srr contract terminate plain C-8 --date "$(date -u -d '+10 days' +%F)"
 ok srr sla add xss C-1 availability --target 99.9 --comparator ge --unit % --period month
 ok srr sla record xss C-1 availability --period "$month" --value 98.0
 ok srr sla record xss C-1 availability --period "$last_month" --value 97.5
@@ -72,6 +75,25 @@ ok srr risk treat R-4 --treatment accept --residual-likelihood 2 --residual-impa
 ok srr risk add plain --title 'Key ceremony witnesses' --likelihood 4 --impact 4
 ok srr risk treat R-5 --treatment accept --residual-likelihood 3 --residual-impact 4 \
 	--justification 'Two witnesses from 2027' --until "$later"
+# Eleven more suppliers with a breach this month: more than the page's ten.
+{
+	echo "suppliers:"
+	for n in 01 02 03 04 05 06 07 08 09 10 11; do
+		cat <<EOF
+  - key: many-$n
+    name: Many $n
+    tier: low
+    contracts:
+      - ref: C-1
+        start: 2025-01-01
+        end: 2031-01-01
+        slas:
+          - {metric: uptime, target: 99, comparator: ge, period: month,
+             measurements: [{period: "$month", value: 90}]}
+EOF
+	done
+} >many.yaml
+ok srr import many.yaml
 # A-1 approved by two; A-2 pending (1 of 2); A-3 stale; A-4 rejected.
 ok srr --actor carol approval request risk R-1
 check "alice signs A-1" sign alice "$KEY_URI" A-1
@@ -109,10 +131,14 @@ cell() { # l i: the residual heat map's count at likelihood l, impact i
 	sed -n 's/.*data-heat="residual"\(.*\)/\1/p' report.html |
 		grep -o "data-l=\"$1\" data-i=\"$2\" data-n=\"[0-9]*\"" | head -n 1 | sed 's/.*data-n="\([0-9]*\)"/\1/'
 }
-is "active suppliers" 4 "$(metric suppliers)"
+is "active suppliers" 15 "$(metric suppliers)"
 _run srr --json due
 overdue=$(jq '[.items[] | select(.overdue)] | length' <<<"$out")
 is "overdue as srr due counts it" "$overdue" "$(metric overdue)"
+is "upcoming as srr due lists it" "$(jq '[.items[] | select(.overdue | not) | select(.days >= 0)] | length' <<<"$out")" \
+	"$(metric due-upcoming)"
+is "waiting: asked for before today" "$(jq '[.items[] | select(.overdue | not) | select(.days < 0)] | length' <<<"$out")" \
+	"$(metric due-waiting)"
 ok srr --json approval list
 for st in approved pending stale rejected; do
 	is "$st approvals as srr approval list says" \
@@ -129,8 +155,11 @@ is "residual 1x2" 1 "$(cell 1 2)"
 is "residual 5x5 empty" 0 "$(cell 5 5)"
 like "residual total" 'data-heat="residual" data-total="5"' "$H"
 like "inherent total" 'data-heat="inherent" data-total="5"' "$H"
-is "breaches this year" 3 "$(metric window-breaches)"
-like "breaches this month in the chart" "data-month=\"$month\" data-n=\"2\"" "$H"
+is "breaches this year" 14 "$(metric window-breaches)"
+like "breaches this month in the chart" "data-month=\"$month\" data-n=\"13\"" "$H"
+is "the ten suppliers with the most breaches" 10 \
+	"$(sed -n 's/.*data-table="breaches"\(.*\)<\/table>.*/\1/p' report.html | grep -o '<tr><td' | wc -l)"
+like "xss (two breaches) heads the list" 'data-table="breaches".*<tbody><tr><td>&lt;script&gt;' "$H"
 like "last month too" "data-month=\"$last_month\" data-n=\"1\"" "$H"
 like "newest checkpoint shown" 'data-checkpoint="C-[0-9]+"' "$H"
 is "requirement rows" "$(srr --json report | jq '.tables.requirements | length')" \
@@ -160,7 +189,7 @@ else
 	check "chromium rendered the DOM" test -s dom.html
 	is "no script element in the DOM" 0 "$(grep -ci '<script' dom.html)"
 	like "the hostile name is text in the DOM" '&lt;script&gt;alert\(1\)&lt;/script&gt;' "$(cat dom.html)"
-	is "DOM: active suppliers" 4 \
+	is "DOM: active suppliers" 15 \
 		"$(grep -o 'data-metric="suppliers"[^>]*>[0-9,]*<' dom.html | sed 's/.*>\([0-9,]*\)<$/\1/')"
 	is "DOM: approvals rows" 4 "$(grep -o 'data-approval="A-' dom.html | wc -l)"
 	is "DOM: heat map cells" 50 "$(grep -o 'data-l="' dom.html | wc -l)"
@@ -186,6 +215,7 @@ else
 		--host-resolver-rules="MAP * ~NOTFOUND" --log-net-log="$T/canary.json" --dump-dom \
 		"file://$T/canary.html" >/dev/null 2>>"$T/chrome.log"
 	like "the network log sees a page's fetch (canary)" "192.0.2.7/canary.png" "$(fetched "$T/canary.json")"
+	check "a network log of each run" test -s "$T/net-dom.json" -a -s "$T/net-png.json" -a -s "$T/net-pdf.json"
 	for f in "$T"/net-*.json; do
 		is "nothing fetched ($(basename "$f"))" "" "$(fetched "$f")"
 	done
@@ -195,7 +225,12 @@ fi
 # --- JSON -------------------------------------------------------------------------
 ok srr --json report
 J=$out
-json_is .report.suppliers.active 4
+json_is .report.suppliers.active 15
+is "contracts in force as contracts.csv derives them" \
+	"$(jq '[.tables.contracts[] | select(.status == "active")] | length' <<<"$J")" \
+	"$(jq .report.contracts.in_force <<<"$J")"
+is "not started, and terminated later: one of plain's in force" 1 \
+	"$(jq '[.tables.contracts[] | select(.supplier == "plain" and .status == "active")] | length' <<<"$J")"
 json_is .report.suppliers.retired 1
 json_is .report.approvals.stale 1
 json_is '.report.risks.residual[2][3]' 2
@@ -237,7 +272,7 @@ for want in "xss	$XSS" "img	$IMG" "formula	'$FORMULA" 'plain	Zürich Trust AG, "
 done
 like "the formula is defused with an apostrophe" "^formula	'=HYPERLINK" "$parsed"
 like "commas and quotes survive" 'Zürich Trust AG, "Bern"' "$parsed"
-is "every supplier" 5 "$(wc -l <<<"$parsed")"
+is "every supplier" 16 "$(wc -l <<<"$parsed")"
 
 # --- bad input: exit 2 or 3, one line, nothing changed ------------------------------
 snapshot
