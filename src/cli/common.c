@@ -334,7 +334,7 @@ cli_write_file(struct cli *cli, const char *path, int (*fn)(struct cli *, FILE *
 	int rc = f ? EXIT_OK : cli_error(cli, "%s: %s", tmp, strerror(errno));
 	if (rc == EXIT_OK && fn(cli, f, userdata))
 		rc = cli_fail(cli, -1);
-	if (rc == EXIT_OK && ((*bytes = ftell(f)) < 0 || fsync(fd) != 0))
+	if (rc == EXIT_OK && (fflush(f) != 0 || (*bytes = ftell(f)) < 0 || fsync(fd) != 0))
 		rc = cli_error(cli, "%s: %s", tmp, strerror(errno));
 	if ((f ? fclose(f) : close(fd)) != 0 && rc == EXIT_OK)
 		rc = cli_error(cli, "%s: %s", tmp, strerror(errno));

@@ -262,17 +262,12 @@ summary(struct json *j, struct srr_register *reg, const struct report_summary *s
 SRR_EXPORT int
 srr_report_json(struct srr_register *reg, const struct srr_report_options *options, FILE *f)
 {
-	if (!reg)
-		return SRR_E_INPUT;
-	if (!f)
-		return reg_error(reg, SRR_E_INPUT, "no stream to write the report to");
 	struct report_scope scope;
-	int rc = report_begin(reg, options, &scope);
+	struct report_summary *s = NULL;
+	int rc = report_open(reg, options, f, &scope, &s);
 	if (rc)
 		return rc;
-	struct report_summary *s = NULL;
-	rc = report_summary_new(&s, reg, scope.as_of, options ? options->within : 0);
-	if (rc == 0) {
+	{
 		struct json j;
 		json_init(&j, f, true);
 		json_object_begin(&j);

@@ -74,6 +74,11 @@ int report_begin(struct srr_register *reg, const struct srr_report_options *opti
 		 struct report_scope *scope);
 int report_end(struct srr_register *reg, struct report_scope *scope, int rc);
 
+/* report_begin() and the summary, for a report written to f: on success
+ * the caller frees the summary and calls report_end(). */
+int report_open(struct srr_register *reg, const struct srr_report_options *options, FILE *f,
+		struct report_scope *scope, struct report_summary **summary);
+
 /* One CSV field to f (nothing for NULL), RFC 4180 quoted when it must be,
  * a formula neutralised with an apostrophe in text columns. Write errors
  * stay on f (ferror). */

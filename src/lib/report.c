@@ -140,6 +140,21 @@ report_begin(struct srr_register *reg, const struct srr_report_options *options,
 }
 
 int
+report_open(struct srr_register *reg, const struct srr_report_options *options, FILE *f,
+	    struct report_scope *scope, struct report_summary **summary)
+{
+	if (!reg)
+		return SRR_E_INPUT;
+	if (!f)
+		return reg_error(reg, SRR_E_INPUT, "no stream to write the report to");
+	int rc = report_begin(reg, options, scope);
+	if (rc)
+		return rc;
+	rc = report_summary_new(summary, reg, scope->as_of, options ? options->within : 0);
+	return rc ? report_end(reg, scope, rc) : 0;
+}
+
+int
 report_end(struct srr_register *reg, struct report_scope *scope, int rc)
 {
 	reg->today = scope->saved_today;
