@@ -300,7 +300,7 @@ START_TEST(open_migrates_older_schema)
 		     " DROP TABLE signature; DROP TABLE approval;"
 		     " DROP TABLE review_evidence; DROP TABLE review; DROP TABLE incident;"
 		     " DROP TABLE risk_action; DROP TABLE risk; DROP TABLE policy;"
-		     " DROP TABLE certificate; PRAGMA user_version = 1");
+		     " DROP TABLE certificate; DROP TABLE crl; PRAGMA user_version = 1");
 	sqlite3_close(db);
 
 	reg = new_ctx();

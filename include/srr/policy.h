@@ -84,6 +84,8 @@ struct srr_policy {
 	struct srr_weights weights;
 	size_t n_anchors;
 	const char *const *anchors; /**< SHA-256 of each trust anchor's DER */
+	size_t n_crls;
+	const char *const *crls; /**< SHA-256 of each revocation list's DER */
 	size_t n_approvers;
 	const struct srr_approver *approvers;
 	size_t n_rules;

@@ -22,6 +22,7 @@
 
 #include "approval-private.h"
 #include "cert-private.h"
+#include "crl-private.h"
 #include "checkpoint-private.h"
 #include "files-private.h"
 #include "libsrr-private.h"
@@ -923,10 +924,16 @@ signer_check(struct srr_register *reg, const struct srr_policy *p, const struct 
 	if (rc == 0 && (cert_check_chain(tl, crt, &check, why, sizeof(why)) ||
 			cert_check_validity(tl, crt, at, &check, why, sizeof(why))))
 		rc = SRR_E_VERIFY;
+	struct crl_list crls = { 0 };
+	if (rc == 0)
+		rc = crl_fetch(reg, &crls, p->crls, p->n_crls);
+	if (rc == 0 && crl_check(&crls, tl, crt, at, &check, why, sizeof(why)))
+		rc = SRR_E_VERIFY;
 	if (rc == SRR_E_VERIFY)
 		rc = reg_error(reg, SRR_E_VERIFY, "%s: %s (%s): %s", label, check, c->subject, why);
 	if (tl)
 		gnutls_x509_trust_list_deinit(tl, 1);
+	crl_list_release(&crls);
 	cert_list_release(&anchors);
 	gnutls_x509_crt_deinit(crt);
 	return rc;

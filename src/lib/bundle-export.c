@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cert-private.h"
+#include "crl-private.h"
 #include "checkpoint-private.h"
 #include "files-private.h"
 #include "libsrr-private.h"
@@ -602,6 +603,29 @@ write_certs(struct bx *b)
 	return rc;
 }
 
+/* The revocation lists the policy in the bundle names. */
+static int
+write_crls(struct bx *b)
+{
+	struct srr_policy_list *pl = NULL;
+	struct crl_list l = { 0 };
+	int rc = policy_current(&pl, b->reg);
+	const struct srr_policy *p = rc ? NULL : srr_policy_list_get(pl, 0);
+	if (p && p->n_crls) {
+		rc = add_dir(b, "crls");
+		if (rc == 0)
+			rc = crl_fetch(b->reg, &l, p->crls, p->n_crls);
+	}
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		char rel[96];
+		snprintf(rel, sizeof(rel), "crls/%s.crl", l.v[i].sha256);
+		rc = add_file(b, rel, l.v[i].der, l.v[i].der_len);
+	}
+	crl_list_release(&l);
+	srr_policy_list_free(pl);
+	return rc;
+}
+
 static int
 write_description(struct bx *b)
 {
@@ -672,6 +696,8 @@ export(struct bx *b)
 		rc = write_checkpoints(b, all);
 	if (rc == 0)
 		rc = write_certs(b);
+	if (rc == 0)
+		rc = write_crls(b);
 	if (rc == 0)
 		rc = write_description(b);
 	if (rc == 0)

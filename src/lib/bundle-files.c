@@ -193,6 +193,9 @@ classify(struct bfile *f)
 	} else if (strncmp(p, "certs/", 6) == 0) {
 		if (ends_with(p + 6, n - 6, ".der", &stem) && is_hex64(p + 6, stem))
 			f->kind = BK_CERT;
+	} else if (strncmp(p, "crls/", 5) == 0) {
+		if (ends_with(p + 5, n - 5, ".crl", &stem) && is_hex64(p + 5, stem))
+			f->kind = BK_CRL;
 	} else if (strncmp(p, "events/", 7) == 0) {
 		if (ends_with(p + 7, n - 7, ".leaf", &stem) && bundle_parse_id(p + 7, stem, &f->id))
 			f->kind = BK_LEAF;

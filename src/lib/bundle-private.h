@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "cert-private.h"
+#include "crl-private.h"
 #include "checkpoint-private.h"
 #include "merkle-private.h"
 #include "register-private.h"
@@ -36,6 +37,7 @@ enum bkind {
 	BK_CP_BODY,	  /* checkpoints/C-<id>.cp */
 	BK_CP_SIG,	  /* checkpoints/C-<id>.p7s */
 	BK_CERT,	  /* certs/<sha256>.der */
+	BK_CRL,		  /* crls/<sha256>.crl */
 	BK_LEAF,	  /* events/<seq>.leaf */
 	BK_EVENT_REC,	  /* events/<seq>.rec */
 	BK_PROOF,	  /* proofs/<seq>.proof */
@@ -152,6 +154,8 @@ struct bcp {
 	int64_t id;
 	struct bfile *body_f, *sig_f;
 	bool good; /* body, origin, signature and signer all hold */
+	struct bcert *signer; /* when good: who signed, and when */
+	time_t signed_at;
 	struct checkpoint_body body;
 };
 
@@ -193,6 +197,8 @@ struct bv {
 	size_t n_by_entity;
 	struct srr_policy_list *pl;
 	const struct srr_policy *p; /* NULL without a usable policy.rec */
+	struct crl_list crls;	    /* the policy's revocation lists, once read */
+	bool crls_read;
 	char policy_sha256[65];	    /* "" without policy.rec */
 	struct bapp *apps;	    /* by id */
 	size_t n_apps;
@@ -215,6 +221,7 @@ struct sigcheck {
 	const char *want_time;	 /* the signing time it lists, or NULL */
 	/* results */
 	struct bcert *cert;
+	time_t signed_at;
 	const char *check; /* NULL: everything holds */
 	char why[BUNDLE_WHY_MAX];
 };

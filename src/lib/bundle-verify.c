@@ -256,7 +256,11 @@ bv_check_sig(struct bv *v, struct sigcheck *s)
 		if (s->want_time && strcmp(t, s->want_time) != 0)
 			sig_fail(s, "signature", "signed at %s, but %s says %s", t, s->lists,
 				 s->want_time);
+		else if (v->crls_read)
+			crl_check(&v->crls, v->tl, s->cert->crt, c.signed_at, &s->check, s->why,
+				  sizeof(s->why));
 	}
+	s->signed_at = c.signed_at;
 	cms_release(&c);
 }
 
@@ -333,6 +337,8 @@ check_checkpoint(struct bv *v, struct bcp *cp, const char *body, size_t len)
 		bundle_report(&v->b, &w, 1, s.check, "%s: %s", s.path, s.why);
 	}
 	cp->good = mine && !s.check;
+	cp->signer = s.cert;
+	cp->signed_at = s.signed_at;
 	return 0;
 }
 
@@ -469,6 +475,62 @@ check_items(struct bv *v)
 				      v->b.files[i].path);
 }
 
+/* --- revocation --------------------------------------------------------------- */
+
+/* crls/<sha256>.crl for each revocation list policy.rec names. Approval
+ * signatures are judged after this (bv_check_sig); checkpoints were judged
+ * before the policy was known, so they are held against the lists here. */
+static int
+check_crls(struct bv *v)
+{
+	if (!v->p)
+		return 0;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < v->p->n_crls; i++) {
+		char path[80], hex[65];
+		snprintf(path, sizeof(path), "crls/%s.crl", v->p->crls[i]);
+		struct bfile *f = bundle_file(&v->b, path);
+		_cleanup_free_ char *data = NULL;
+		size_t len;
+		if (!f) {
+			bundle_report(&v->b, NULL, 1, "policy",
+				      "policy.rec names the revocation list %s, which is missing",
+				      path);
+			continue;
+		}
+		rc = bundle_load(&v->b, f, &data, &len);
+		if (rc) {
+			rc = rc > 0 ? 0 : rc;
+			continue;
+		}
+		bundle_sha256(hex, data, len);
+		if (strcmp(hex, v->p->crls[i]) != 0) {
+			bundle_report(&v->b, NULL, 1, "policy", "%s: its SHA-256 is %s", path, hex);
+			continue;
+		}
+		rc = crl_add_der(v->b.ctx, &v->crls, data, len);
+		if (rc == SRR_E_INPUT) {
+			bundle_report(&v->b, NULL, 1, "policy", "%s: %s", path,
+				      srr_errmsg(v->b.ctx));
+			rc = 0;
+		}
+	}
+	v->crls_read = true;
+	for (size_t i = 0; rc == 0 && i < v->n_cps; i++) {
+		struct bcp *cp = &v->cps[i];
+		const char *check = NULL;
+		char why[BUNDLE_WHY_MAX];
+		if (!cp->good || !cp->signer ||
+		    !crl_check(&v->crls, v->tl, cp->signer->crt, cp->signed_at, &check, why,
+			       sizeof(why)))
+			continue;
+		struct bwhere w = { .checkpoint = cp->id, .signer = cp->signer->c.subject };
+		bundle_report(&v->b, &w, 1, check, "%s: %s", cp->sig_f->path, why);
+		cp->good = false;
+	}
+	return rc;
+}
+
 /* --- the whole ------------------------------------------------------------------------ */
 
 static int
@@ -486,6 +548,8 @@ run(struct bv *v)
 		rc = bv_collect_approvals(v);
 	if (rc == 0)
 		rc = check_policy(v);
+	if (rc == 0)
+		rc = check_crls(v);
 	if (rc == 0)
 		rc = bv_check_approvals(v);
 	if (rc == 0)
@@ -546,6 +610,7 @@ srr_bundle_verify(struct srr_register *ctx, const char *dir, const char *trust_f
 	free(v.approvals);
 	release_certs(&v);
 	srr_policy_list_free(v.pl);
+	crl_list_release(&v.crls);
 	if (v.tl)
 		gnutls_x509_trust_list_deinit(v.tl, 1);
 	cert_list_release(&anchors);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cert-private.h"
+#include "crl-private.h"
 #include "libsrr-private.h"
 #include "log-private.h"
 #include "policy-private.h"
@@ -39,7 +40,9 @@ struct pctx {
 	char *dir;	  /* certificate paths are relative to it; NULL: none allowed */
 	struct srr_record *rec;
 	struct cert_list certs;
+	struct crl_list crls;
 	/* what later checks need */
+	struct cert_list anchors; /* borrowed from certs: not released */
 	const char *levels[LEVELS_MAX];
 	size_t n_levels;
 };
@@ -412,6 +415,59 @@ parse_anchors(struct pctx *c, const struct ynode *root)
 	qsort(hexes, n, sizeof(hexes[0]), cmp_hex);
 	for (size_t i = 0; i < n; i++)
 		srr_record_add(c->rec, "trust-anchor", hexes[i]);
+	c->anchors.v = malloc((n + 1) * sizeof(*c->anchors.v));
+	if (!c->anchors.v)
+		return reg_error(c->reg, SRR_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		c->anchors.v[i] = c->certs.v[idx[i]];
+	c->anchors.n = n;
+	return 0;
+}
+
+/* crls: files of revocation lists, each signed by a trust anchor above. */
+static int
+parse_crls(struct pctx *c, const struct ynode *root)
+{
+	const struct ynode *list = ytree_get(root, "crls");
+	if (!list)
+		return 0;
+	int rc = expect(c, list, Y_SEQ, "crls");
+	for (size_t i = 0; rc == 0 && i < list->n; i++) {
+		const struct ynode *n = list->items[i];
+		const char *file;
+		rc = get_text(c, n, "crl", &file);
+		if (rc == 0 && !c->dir)
+			rc = perr(c, n, "crl: the built-in policy cannot name files");
+		if (rc)
+			break;
+		char path[4096], where[512], why[320];
+		if (file[0] == '/')
+			snprintf(path, sizeof(path), "%s", file);
+		else
+			snprintf(path, sizeof(path), "%s/%s", c->dir, file);
+		snprintf(where, sizeof(where), "%s:%u:%u: crl", c->path, n->line, n->col);
+		size_t first = c->crls.n;
+		rc = crl_load_file(c->reg, &c->crls, path, where);
+		for (size_t k = first; rc == 0 && k < c->crls.n; k++) {
+			if (crl_check_issuer(&c->anchors, &c->crls.v[k], why, sizeof(why)))
+				rc = perr(c, n, "crl %s: %s", file, why);
+			for (size_t j = 0; rc == 0 && j < k; j++)
+				if (strcmp(c->crls.v[j].sha256, c->crls.v[k].sha256) == 0)
+					rc = perr(c, n, "crl %s: the revocation list of %s is "
+							"listed twice",
+						  file, c->crls.v[k].issuer);
+			if (rc == 0 && k >= 64)
+				rc = perr(c, n, "more than 64 revocation lists");
+		}
+	}
+	if (rc)
+		return rc;
+	const char *hexes[64];
+	for (size_t i = 0; i < c->crls.n; i++)
+		hexes[i] = c->crls.v[i].sha256;
+	qsort(hexes, c->crls.n, sizeof(hexes[0]), cmp_hex);
+	for (size_t i = 0; i < c->crls.n; i++)
+		srr_record_add(c->rec, "crl", hexes[i]);
 	return 0;
 }
 
@@ -577,7 +633,8 @@ build_record(struct pctx *c, const struct ynode *root, unsigned version)
 {
 	static const char *const keys[] = { "version",	 "name",	   "review",
 					    "risk",	 "score",	   "trust_anchors",
-					    "approvers", "approval_rules", NULL };
+					    "crls",	 "approvers",	   "approval_rules",
+					    NULL };
 	struct ynode *ver, *name;
 	const char *v;
 	unsigned format;
@@ -606,6 +663,8 @@ build_record(struct pctx *c, const struct ynode *root, unsigned version)
 	if (rc == 0)
 		rc = parse_anchors(c, root);
 	if (rc == 0)
+		rc = parse_crls(c, root);
+	if (rc == 0)
 		rc = parse_approvers(c, root);
 	if (rc == 0)
 		rc = parse_rules(c, root);
@@ -617,6 +676,8 @@ pctx_release(struct pctx *c)
 {
 	srr_record_free(c->rec);
 	cert_list_release(&c->certs);
+	crl_list_release(&c->crls);
+	free(c->anchors.v);
 	free(c->dir);
 }
 
@@ -795,6 +856,8 @@ do_set(struct srr_register *reg, const char *path, unsigned *version)
 	}
 	if (rc == 0)
 		rc = cert_store(reg, &c.certs);
+	if (rc == 0)
+		rc = crl_store(reg, &c.crls);
 	if (rc == 0) {
 		char now[21];
 		reg_now(now);
@@ -849,13 +912,14 @@ view_from_record(struct srr_policy_list *l, const struct srr_record *r)
 	struct srr_policy *p = &l->policy;
 	size_t n = srr_record_count(r);
 	/* Count first so arrays are allocated once. */
-	size_t nl = 0, ni = 0, nv = 0, nt = 0, na = 0, nr = 0;
+	size_t nl = 0, ni = 0, nv = 0, nt = 0, nc = 0, na = 0, nr = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *f = srr_record_name(r, i);
 		nl += strcmp(f, "likelihood") == 0;
 		ni += strcmp(f, "impact") == 0;
 		nv += strcmp(f, "level") == 0;
 		nt += strcmp(f, "trust-anchor") == 0;
+		nc += strcmp(f, "crl") == 0;
 		na += strcmp(f, "approver") == 0;
 		nr += strcmp(f, "rule") == 0;
 	}
@@ -863,11 +927,12 @@ view_from_record(struct srr_policy_list *l, const struct srr_record *r)
 	const char **imp = arena_alloc(a, (ni + 1) * sizeof(*imp));
 	struct srr_level *lev = arena_alloc(a, (nv + 1) * sizeof(*lev));
 	const char **anchors = arena_alloc(a, (nt + 1) * sizeof(*anchors));
+	const char **crls = arena_alloc(a, (nc + 1) * sizeof(*crls));
 	struct srr_approver *apps = arena_alloc(a, (na + 1) * sizeof(*apps));
 	struct srr_rule *rules = arena_alloc(a, (nr + 1) * sizeof(*rules));
 	/* Per-group lists: at most n entries in all. */
 	const char **pool = arena_alloc(a, (n + 1) * sizeof(*pool));
-	if (!lik || !imp || !lev || !anchors || !apps || !rules || !pool)
+	if (!lik || !imp || !lev || !anchors || !crls || !apps || !rules || !pool)
 		return SRR_E_NOMEM;
 	const char *tolerance = NULL;
 	struct srr_approver *ap = NULL;
@@ -914,6 +979,8 @@ view_from_record(struct srr_policy_list *l, const struct srr_record *r)
 			p->weights.late_notification = u;
 		else if (strcmp(f, "trust-anchor") == 0)
 			anchors[p->n_anchors++] = v;
+		else if (strcmp(f, "crl") == 0)
+			crls[p->n_crls++] = v;
 		else if (strcmp(f, "approver") == 0) {
 			ap = &apps[p->n_approvers++];
 			ap->name = v;
@@ -951,6 +1018,7 @@ view_from_record(struct srr_policy_list *l, const struct srr_record *r)
 	p->impact = imp;
 	p->levels = lev;
 	p->anchors = anchors;
+	p->crls = crls;
 	p->approvers = apps;
 	p->rules = rules;
 	for (size_t i = 0; tolerance && i < p->n_levels; i++)

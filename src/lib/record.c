@@ -191,6 +191,7 @@ static const struct field_spec policy_fields[] = {
 	{ "weight-clause-gap", V_UINT, ONE },
 	{ "weight-late-notification", V_UINT, ONE },
 	{ "trust-anchor", V_SHA256, MANY, NULL, 0, true },
+	{ "crl", V_SHA256, MANY, NULL, 0, true },
 	{ "approver", V_LINE, MANY, NULL, 5 },
 	{ "approver-cert", V_SHA256, OPT },
 	{ "approver-spki", V_SHA256, OPT },

@@ -21,6 +21,7 @@
 
 #include "approval-private.h"
 #include "cert-private.h"
+#include "crl-private.h"
 #include "cms-private.h"
 #include "libsrr-private.h"
 #include "log-private.h"
@@ -42,6 +43,9 @@ struct vcert {
 	 * good_until] (empty when unknown): read once, as its issuer lookup
 	 * costs about a tenth of an ECDSA verify. */
 	time_t good_from, good_until;
+	/* From revoked_at on, signatures do not count (the policy's CRLs). */
+	bool revoked;
+	time_t revoked_at;
 };
 
 /* One signature to check: on an approval, or on a checkpoint (a NULL). */
@@ -66,6 +70,7 @@ struct vctx {
 	struct srr_register *reg;
 	const struct srr_policy *p;
 	gnutls_x509_trust_list_t tl;
+	struct crl_list crls;
 	struct vcert *certs;
 	size_t n_certs;
 	struct job *jobs;
@@ -230,8 +235,10 @@ find_cert(struct vctx *v, const char *sha256, long *out)
 		   cert_check_chain(v->tl, vc->crt, &vc->check, vc->why, sizeof(vc->why))) {
 		/* vc->check set */
 	}
-	if (!vc->check)
+	if (!vc->check) {
 		validity_window(v, vc);
+		vc->revoked = crl_revoked_at(&v->crls, v->tl, vc->crt, &vc->revoked_at);
+	}
 	*out = (long)(v->n_certs - 1);
 	return 0;
 }
@@ -288,6 +295,11 @@ judge_signer(struct vctx *v, struct job *j, const char *recorded_time, const cha
 	if (!*check && (j->signed_at < j->vc->good_from || j->signed_at > j->vc->good_until) &&
 	    cert_check_validity(v->tl, j->vc->crt, j->signed_at, check, buf, WHY_MAX))
 		*why = buf;
+	if (!*check && j->vc->revoked && j->signed_at >= j->vc->revoked_at) {
+		*check = "revocation";
+		crl_why(buf, WHY_MAX, j->vc->revoked_at, j->signed_at);
+		*why = buf;
+	}
 	cms_utc(t, j->signed_at);
 	if (!*check && strcmp(t, recorded_time) != 0) {
 		*check = "signature";
@@ -572,7 +584,9 @@ check_kept(struct vctx *v, const struct vsince *s)
 		} else if (!cert_check_usage(crt, &check, why, sizeof(why)) &&
 			   !cert_check_chain(v->tl, crt, &check, why, sizeof(why)) &&
 			   !cert_check_validity(v->tl, crt, c.signed_at, &check, why,
-						sizeof(why))) {
+						sizeof(why)) &&
+			   !crl_check(&v->crls, v->tl, crt, c.signed_at, &check, why,
+				      sizeof(why))) {
 			cms_verify(&c, crt, s->bytes, s->len, "kept checkpoint", &check, why,
 				   sizeof(why));
 		}
@@ -704,6 +718,8 @@ srr_verify(struct srr_register *reg, const struct srr_verify_options *options,
 	if (rc == 0 && cert_trust_new(&v.tl, &anchors))
 		rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
 	if (rc == 0)
+		rc = crl_fetch(reg, &v.crls, v.p->crls, v.p->n_crls);
+	if (rc == 0)
 		rc = approval_list_rows(&l, reg);
 	if (rc == 0)
 		rc = checkpoint_list_query(&cl, reg, 0);
@@ -728,6 +744,7 @@ srr_verify(struct srr_register *reg, const struct srr_verify_options *options,
 	if (sp)
 		free(sp->p7s);
 	release_certs(&v);
+	crl_list_release(&v.crls);
 	if (v.tl)
 		gnutls_x509_trust_list_deinit(v.tl, 1);
 	cert_list_release(&anchors);
