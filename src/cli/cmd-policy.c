@@ -140,6 +140,7 @@ show_json(const struct srr_policy *p)
 	json_int(&j, p->weights.late_notification);
 	json_object_end(&j);
 	json_names(&j, "trust_anchors", p->anchors, p->n_anchors);
+	json_names(&j, "crls", p->crls, p->n_crls);
 	json_key(&j, "approvers");
 	json_array_begin(&j);
 	for (size_t i = 0; i < p->n_approvers; i++) {
@@ -211,6 +212,10 @@ show_text(const struct srr_policy *p)
 	printf("Trust anchors:     %zu\n", p->n_anchors);
 	for (size_t i = 0; i < p->n_anchors; i++)
 		printf("  sha256:%s\n", p->anchors[i]);
+	if (p->n_crls)
+		printf("Revocation lists:  %zu\n", p->n_crls);
+	for (size_t i = 0; i < p->n_crls; i++)
+		printf("  sha256:%s\n", p->crls[i]);
 	printf("Approvers:         %zu\n", p->n_approvers);
 	for (size_t i = 0; i < p->n_approvers; i++) {
 		const struct srr_approver *a = &p->approvers[i];

@@ -152,6 +152,12 @@ is "the policy record names it by hash" \
 	"crl $(openssl crl -in "$P/crl.pem" -outform DER | sha256sum | cut -c1-64)" \
 	"$(sqlite3 "$SRR_DB" "SELECT CAST(record AS TEXT) FROM policy WHERE version = 2" | grep '^crl ')"
 
+ok srr policy show
+crl_sha=$(openssl crl -in "$P/crl.pem" -outform DER | sha256sum | cut -c1-64)
+like "policy show lists the CRL" "Revocation lists:  1.*sha256:$crl_sha" "$(tr '\n' ' ' <<<"$out")"
+ok srr --json policy show
+json_is '.crls | join(",")' "$crl_sha"
+
 # Bob can sign nothing now: not an approval, not a checkpoint.
 snapshot
 refused "A-5: revocation \(CN=Bob Approver.*\): certificate was revoked at $(iso "$revoked"), and this was signed at " \
