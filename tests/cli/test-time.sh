@@ -41,15 +41,21 @@ K=(--module "$MODULE" --pin-file "$T/pin")
 token="pkcs11:token=$TOKEN"
 
 # Dora's certificate lives a few seconds: it signs one approval while
-# valid, then expires. Her key is new on the fixture's token.
+# valid, then expires. Her key is new on the fixture's token; the policy
+# names her by public key, so her certificate is issued just before she
+# signs (a slow run, under valgrind, gets a longer life).
 p11tool --provider "$MODULE" --login --set-pin="$PIN" --generate-privkey=ecdsa \
 	--curve=secp256r1 --label=dora --id=0a "$token" >/dev/null 2>&1 ||
 	_fail "cannot make Dora's key"
-life=${SRR_TEST_WRAPPER:+20}
-life=${life:-8}
-now=$(date -u +%s)
-dora_until=$((now + life))
-cat >"$T/dora.tmpl" <<EOF
+DORA_URI="$token;object=dora;type=private"
+p11tool --provider "$MODULE" --login --set-pin="$PIN" --export-pubkey --outfile "$T/dora.pub" "$DORA_URI" \
+	>/dev/null 2>&1 || _fail "cannot read Dora's public key"
+dora_spki=$(openssl pkey -pubin -in "$T/dora.pub" -outform DER | sha256sum | cut -c1-64)
+dora_cert() {
+	local life=${SRR_TEST_WRAPPER:+20} now
+	now=$(date -u +%s)
+	dora_until=$((now + ${life:-6}))
+	cat >"$T/dora.tmpl" <<EOF
 cn = "Dora Short-Lived"
 email = "dora@example.test"
 serial = 21
@@ -58,13 +64,14 @@ expiration_date = "$(utc "$dora_until")"
 signing_key
 key_purpose_oid = 1.3.6.1.5.5.7.3.4
 EOF
-GNUTLS_PIN=$PIN certtool --provider "$MODULE" --generate-certificate \
-	--load-privkey "$token;object=dora;type=private" --load-ca-certificate "$CA" \
-	--load-ca-privkey "$CA_KEY" --template "$T/dora.tmpl" --outfile "$P/dora.pem" \
-	>/dev/null 2>&1 || _fail "cannot issue Dora's certificate"
-p11tool --provider "$MODULE" --login --set-pin="$PIN" --write --load-certificate "$P/dora.pem" \
-	--label=dora --id=0a "$token" >/dev/null 2>&1 || _fail "cannot store Dora's certificate"
-DORA_URI="$token;object=dora;type=private"
+	GNUTLS_PIN=$PIN certtool --provider "$MODULE" --generate-certificate \
+		--load-privkey "$DORA_URI" --load-ca-certificate "$CA" \
+		--load-ca-privkey "$CA_KEY" --template "$T/dora.tmpl" --outfile "$T/dora.pem" \
+		>/dev/null 2>&1 || _fail "cannot issue Dora's certificate"
+	p11tool --provider "$MODULE" --login --set-pin="$PIN" --write \
+		--load-certificate "$T/dora.pem" --label=dora --id=0a "$token" >/dev/null 2>&1 ||
+		_fail "cannot store Dora's certificate"
+}
 
 cp "$CERT" "$P/alice.pem"
 cp "$BOB_CERT" "$P/bob.pem"
@@ -73,12 +80,12 @@ approvers() {
 approvers:
   - {name: Alice Approver, cert: alice.pem, actors: [alice], roles: [management]}
   - {name: Bob Approver, cert: bob.pem, actors: [bob], roles: [management]}
-  - {name: Dora Short-Lived, cert: dora.pem, actors: [dora], roles: [management]}
+  - {name: Dora Short-Lived, spki_sha256: DORA_SPKI, actors: [dora], roles: [management]}
 approval_rules:
   - {subject: risk, roles: [management], quorum: 1}
 EOF
 }
-approvers | signing_policy "$P" 'Time test policy'
+approvers | sed "s/DORA_SPKI/$dora_spki/" | signing_policy "$P" 'Time test policy'
 
 ok srr init --policy "$P/policy.yaml"
 ok srr supplier add acme --name "Acme Cloud" --tier high
@@ -90,6 +97,7 @@ for i in 1 2 3 4 5; do
 done
 
 # --- expiry ------------------------------------------------------------------
+dora_cert
 ok srr --actor dora approve A-1 --key "$DORA_URI" "${K[@]}"
 wait_past "$dora_until"
 ok srr verify --trust "$CA"
@@ -128,24 +136,24 @@ check "the CRL lists Bob's serial" grep -q "Serial Number (hex): 04" \
 # Policies that name a bad CRL: refused, nothing changes.
 snapshot
 printf 'not a CRL\n' >"$P/junk.pem"
-{ echo 'crls: [junk.pem]'; approvers; } | signing_policy "$P" 'Time test policy'
+{ echo 'crls: [junk.pem]'; approvers | sed "s/DORA_SPKI/$dora_spki/"; } | signing_policy "$P" 'Time test policy'
 fails 3 "policy.yaml:[0-9]+:[0-9]+: crl: .*junk.pem holds no certificate revocation list" \
 	srr policy set "$P/policy.yaml"
 OTHER_KEY=${OTHER_CA%.pem}-key.pem
 certtool --generate-crl --load-ca-privkey "$OTHER_KEY" --load-ca-certificate "$OTHER_CA" \
 	--template "$T/crl.tmpl" --outfile "$P/other-crl.pem" >/dev/null 2>&1 ||
 	_fail "cannot make the other CA's CRL"
-{ echo 'crls: [other-crl.pem]'; approvers; } | signing_policy "$P" 'Time test policy'
+{ echo 'crls: [other-crl.pem]'; approvers | sed "s/DORA_SPKI/$dora_spki/"; } | signing_policy "$P" 'Time test policy'
 fails 3 "policy.yaml:[0-9]+:[0-9]+: crl other-crl.pem: revocation list of CN=srr other CA is not signed by a trust anchor of the policy" \
 	srr policy set "$P/policy.yaml"
-{ echo 'crls: [crl.pem, crl.pem]'; approvers; } | signing_policy "$P" 'Time test policy'
+{ echo 'crls: [crl.pem, crl.pem]'; approvers | sed "s/DORA_SPKI/$dora_spki/"; } | signing_policy "$P" 'Time test policy'
 fails 3 "crl crl.pem: the revocation list of CN=srr test CA is listed twice" \
 	srr policy set "$P/policy.yaml"
-{ echo 'crls: crl.pem'; approvers; } | signing_policy "$P" 'Time test policy'
+{ echo 'crls: crl.pem'; approvers | sed "s/DORA_SPKI/$dora_spki/"; } | signing_policy "$P" 'Time test policy'
 fails 3 "policy.yaml:[0-9]+:[0-9]+: crls" srr policy set "$P/policy.yaml"
 unchanged
 
-{ echo 'crls: [crl.pem]'; approvers; } | signing_policy "$P" 'Time test policy'
+{ echo 'crls: [crl.pem]'; approvers | sed "s/DORA_SPKI/$dora_spki/"; } | signing_policy "$P" 'Time test policy'
 ok srr policy set "$P/policy.yaml"
 is "the CRL is stored" 1 "$(sqlite3 "$SRR_DB" 'SELECT count(*) FROM crl')"
 is "the policy record names it by hash" \
