@@ -158,16 +158,22 @@ crl_fetch(struct srr_register *reg, struct crl_list *l, const char *const *sha25
 					 "revocation list %s is missing from the register", sha256[i]);
 		if (s != SQLITE_ROW)
 			return reg_db_error(reg, "reading a revocation list");
-		int rc = crl_add_der(reg, l, sqlite3_column_blob(st, 0),
-				     (size_t)sqlite3_column_bytes(st, 0));
-		if (rc)
-			return rc;
+		const void *der = sqlite3_column_blob(st, 0);
+		size_t len = (size_t)sqlite3_column_bytes(st, 0);
 		/* The policy names it by hash: other bytes are another CRL. */
-		if (strcmp(l->v[l->n - 1].sha256, sha256[i]) != 0)
+		unsigned char md[32];
+		char have[65];
+		if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, len, md) < 0)
+			return reg_error(reg, SRR_E_NOMEM, "out of memory");
+		hex(have, md, sizeof(md));
+		if (strcmp(have, sha256[i]) != 0)
 			return reg_error(reg, SRR_E_FORMAT,
 					 "revocation list %s in the register does not match its "
 					 "SHA-256",
 					 sha256[i]);
+		int rc = crl_add_der(reg, l, der, len);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

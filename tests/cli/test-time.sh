@@ -203,6 +203,18 @@ _run srr verify-bundle "$T/b" --trust "$CA"
 is "a missing CRL fails verify-bundle" 1 "$rc"
 like "it is named" "revocation list $crl_file, which is missing" "$out"
 
+# A CRL changed or removed in the register is named, not trusted.
+cp "$SRR_DB" "$T/crl-edit.db"
+check "a CRL row edited" sqlite3 "$T/crl-edit.db" "UPDATE crl SET der = substr(der, 1, length(der) - 1)"
+_run srr --db "$T/crl-edit.db" verify --trust "$CA"
+is "an altered CRL row fails verify" 1 "$rc"
+like "it is named" "revocation list $crl_sha in the register does not match its SHA-256" "$out"
+cp "$SRR_DB" "$T/crl-gone.db"
+sqlite3 "$T/crl-gone.db" "DELETE FROM crl"
+_run srr --db "$T/crl-gone.db" verify --trust "$CA"
+is "a deleted CRL row fails verify" 1 "$rc"
+like "it is named" "revocation list $crl_sha is missing from the register" "$out"
+
 # OpenSSL sees the same revocation (at the current time, so A-2 fails too:
 # judging by the signing time is what srr adds).
 ok srr approval export A-3 "$T/a3"
