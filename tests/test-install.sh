@@ -26,7 +26,7 @@ done
 
 D=$T/dest
 check "meson install --destdir" \
-	meson install -C "$SRR_BUILD_ROOT" --destdir "$D" --no-rebuild --quiet
+	meson install -C "$SRR_BUILD_ROOT" --destdir "$D" --no-rebuild --quiet || finish
 
 # The library through its pkg-config file. The file names the real prefix:
 # PKG_CONFIG_SYSROOT_DIR puts DESTDIR in front of its -I and -L.
@@ -63,7 +63,7 @@ missing=
 for h in "$SRR_SOURCE_ROOT"/include/srr/*.h; do
 	[ -f "$D$SRR_INCLUDEDIR/srr/${h##*/}" ] || missing+=" include/srr/${h##*/}"
 done
-for page in "$SRR_SOURCE_ROOT"/docs/man/*.scd; do
+for page in "$SRR_SOURCE_ROOT"/docs/man/*.scd "$SRR_SOURCE_ROOT"/docs/man/*.[1-8]; do
 	page=${page##*/}
 	page=${page%.scd}
 	[ -f "$D$SRR_MANDIR/man${page##*.}/$page" ] || missing+=" $page"
