@@ -17,7 +17,7 @@
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/cli/lib.sh"
 
-for tool in pkg-config systemd-analyze unshare; do
+for tool in pkg-config systemd-analyze unshare man; do
 	command -v $tool >/dev/null || {
 		echo "SKIP: $tool is not installed"
 		exit 77

@@ -15,6 +15,9 @@ command -v zsh >/dev/null || {
 	echo "SKIP: zsh is not installed"
 	exit 77
 }
+# This judges the scripts, not srr: srr runs without the test wrapper
+# (valgrind), here as in the completion and in commands.sh.
+srr() { "$SRR" "$@"; }
 # The completion runs srr as typed: "srr" from $PATH is the one under test.
 mkdir "$T/bin"
 ln -s "$SRR" "$T/bin/srr"

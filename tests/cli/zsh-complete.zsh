@@ -13,31 +13,42 @@ zpty -w z "PS1= RPROMPT=; fpath=($fdir \$fpath); autoload -Uz compinit; compinit
 # No listing, no menu: a list longer than the terminal would ask first.
 zpty -w z "unsetopt autolist listambiguous automenu; LISTMAX=100000"
 zpty -w z 'comp_capture() { compadd() { local -a m; builtin compadd -O m "$@"; (( $#m )) && print -rl -- $m >>$__out; builtin compadd "$@"; }; }'
+zpty -w z 'comp_done() { : >$__out.done; }'
 
-# ZLE takes keys in order: a command typed after the TAB runs once the
-# completion is done. Read the terminal meanwhile, or zsh blocks on it.
-sync() {
+# Wait for FILE to appear, reading the terminal meanwhile (or zsh blocks
+# writing to it).
+wait_for() {
 	local i chunk
-	rm -f $dir/.sync
-	zpty -w z $'\C-u'"touch $dir/.sync"
-	for ((i = 0; i < 400; i++)); do
+	for ((i = 0; i < 1000; i++)); do
 		while zpty -rt z chunk 2>/dev/null; do :; done
-		[[ -e $dir/.sync ]] && return 0
-		sleep 0.025
+		[[ -e $1 ]] && return 0
+		sleep 0.01
 	done
 	print -u2 "zsh did not answer within 10 s"
 	exit 1
 }
 
+# An empty line: the command typed runs once the line before is done.
+sync() {
+	rm -f $dir/.sync
+	zpty -w z $'\C-u'"touch $dir/.sync"
+	wait_for $dir/.sync
+}
+
+# Nothing is typed while the completion runs: compsys cuts corners when
+# keys are pending. comppostfuncs run when it is done.
 complete_line() {
-	zpty -w z "__out=$1; compprefuncs=(comp_capture)"
+	rm -f $1.done
+	zpty -w z "__out=$1; compprefuncs=(comp_capture); comppostfuncs=(comp_done)"
 	zpty -w -n z "$2"$'\t'
+	wait_for $1.done
+	rm -f $1.done
 	sync
 }
 
 sync
 # The first completion loads the completion system: not counted.
-complete_line /dev/null 'srr --'
+complete_line $dir/.first 'srr --'
 n=0
 for line in "$@"; do
 	n=$((n + 1))
