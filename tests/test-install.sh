@@ -12,9 +12,10 @@
 # Environment (tests/meson.build sets it): SRR (the built srr, for lib.sh),
 # SRR_BUILD_ROOT, SRR_SOURCE_ROOT, SRR_PREFIX, SRR_LIBDIR, SRR_BINDIR,
 # SRR_INCLUDEDIR, SRR_MANDIR, SRR_UNITDIR, SRR_BASHDIR, SRR_ZSHDIR (absolute
-# install paths, "no" for a part not installed), SRR_VERSION, CC and
+# install paths, "no" for a part not installed), SRR_MAN (yes: man pages
+# built), SRR_VERSION, CC and
 # SRR_CFLAGS (what the library was built with, e.g. -fsanitize=address).
-# shellcheck source-path=SCRIPTDIR
+# shellcheck source-path=SCRIPTDIR disable=SC2119,SC2317 # optional helper args; run_unit runs via _run
 . "$(dirname "$0")/cli/lib.sh"
 
 for tool in pkg-config systemd-analyze unshare man; do
@@ -63,7 +64,8 @@ missing=
 for h in "$SRR_SOURCE_ROOT"/include/srr/*.h; do
 	[ -f "$D$SRR_INCLUDEDIR/srr/${h##*/}" ] || missing+=" include/srr/${h##*/}"
 done
-for page in "$SRR_SOURCE_ROOT"/docs/man/*.scd "$SRR_SOURCE_ROOT"/docs/man/*.[1-8]; do
+[ "$SRR_MAN" = yes ] || _pass "no man pages: built without scdoc (-Dman)"
+[ "$SRR_MAN" = yes ] && for page in "$SRR_SOURCE_ROOT"/docs/man/*.scd "$SRR_SOURCE_ROOT"/docs/man/*.[1-8]; do
 	page=${page##*/}
 	page=${page%.scd}
 	[ -f "$D$SRR_MANDIR/man${page##*.}/$page" ] || missing+=" $page"
@@ -86,7 +88,10 @@ mkdir "$T/units"
 sed "s|^ExecStart=$SRR_BINDIR/|ExecStart=$D$SRR_BINDIR/|" "$units/srr-due.service" \
 	>"$T/units/srr-due.service"
 cp "$units/srr-due.timer" "$T/units/"
-MANPATH=$D$SRR_MANDIR ok systemd-analyze verify "$T/units/srr-due.service" "$T/units/srr-due.timer"
+man=yes
+[ "$SRR_MAN" = yes ] || man=no
+MANPATH=$D$SRR_MANDIR ok systemd-analyze verify --man=$man "$T/units/srr-due.service" \
+	"$T/units/srr-due.timer"
 is "systemd-analyze verify: no warnings" "" "$out$err"
 ok systemd-analyze security --offline=yes --threshold=10 "$T/units/srr-due.service"
 like "sandboxed: exposure at most 1.0 of 10" "Overall exposure level for srr-due.service: (0\.[0-9]|1\.0) " "$out"
@@ -120,7 +125,7 @@ snapshot
 run_unit() { # RW-STATE(yes|no)
 	local cmd=${exec_start//\$\{SRR_DB\}/$SRR_DB}
 	cmd=${cmd/#$SRR_BINDIR\//$D$SRR_BINDIR/}
-	# shellcheck disable=SC2016 # expanded by the inner shell
+	# shellcheck disable=SC2016,SC2086 # expanded by the inner shell; $cmd: words
 	unshare -r -m bash -c 'set -e
 		mount --bind "$1/state" "$1/state"
 		mount --rbind "$1" "$1"
@@ -128,7 +133,7 @@ run_unit() { # RW-STATE(yes|no)
 		[ "$2" = yes ] || mount -o remount,bind,ro "$1/state"
 		if touch "$1/.rw" 2>/dev/null; then echo "$1 is writable" >&2; exit 99; fi
 		shift 2
-		exec "$@"' unit "$T" "$1" $cmd
+		exec "$@"' unit "$T" "$1" $cmd # the words of ExecStart
 }
 _run run_unit yes
 is "ExecStart exits 1: something is overdue" 1 "$rc"

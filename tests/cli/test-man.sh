@@ -62,7 +62,7 @@ section() {
 }
 
 mapfile -t commands < <(help_commands)
-is "srr help lists the commands" 48 "${#commands[@]}"
+check "srr help lists the commands (${#commands[@]})" test "${#commands[@]}" -ge 40
 undocumented=''
 for c in "${commands[@]}"; do
 	# shellcheck disable=SC2086 # "supplier add" is two words
