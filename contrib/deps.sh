@@ -6,9 +6,13 @@ SRR_BUILD_PACKAGES=(meson ninja-build pkg-config gcc g++ python3
 	libgnutls28-dev gnutls-bin libp11-kit-dev p11-kit
 	libsqlite3-dev sqlite3 libyaml-dev scdoc)
 # clang and its runtimes (libclang-rt-dev: libFuzzer) build tests/fuzz;
-# chromium renders the HTML report in tests/cli/test-report.sh.
+# chromium renders the HTML report in tests/cli/test-report.sh; zsh runs
+# the zsh completion (tests/cli/test-completion.sh); systemd's
+# systemd-analyze checks the units (man-db: their Documentation=) and
+# util-linux's unshare runs the service's command sandboxed
+# (tests/test-install.sh).
 SRR_TEST_PACKAGES=(check valgrind jq softhsm2 opensc openssl util-linux clang libclang-rt-dev
-	chromium)
+	chromium zsh systemd man-db)
 # The quickstart's demo token (SoftHSM2) and the OpenSSL cross-check.
 SRR_DEMO_PACKAGES=(softhsm2 openssl)
 
