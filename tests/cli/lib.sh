@@ -27,11 +27,13 @@
 #   json_is FILTER EXPECTED       jq -r FILTER on $out gives EXPECTED
 #   events                        prints the number of events in the log
 #   fresh                         a new empty register at $SRR_DB
-#   token_fixture                 a SoftHSM2 token in $T/token, made by
-#                                 $SRR_TOKEN_FIXTURE (tests/token-fixture.sh);
-#                                 exports its KEY=VALUE lines (MODULE, PIN,
-#                                 KEY_URI, CA, SOFTHSM2_CONF, ...); skips the
-#                                 script (exit 77) when the fixture does
+#   token_fixture [SCRIPT]        a SoftHSM2 token in $T/token, made by
+#                                 $SRR_TOKEN_FIXTURE (tests/token-fixture.sh)
+#                                 or SCRIPT (e.g. $SRR_TPM_FIXTURE,
+#                                 tests/tpm-fixture.sh); exports its
+#                                 KEY=VALUE lines (MODULE, PIN, KEY_URI, CA,
+#                                 SOFTHSM2_CONF, ...); skips the script
+#                                 (exit 77) when the fixture does
 #   signing_policy DIR NAME       writes DIR/policy.yaml: the usual review
 #                                 and risk sections, the fixture CA as the
 #                                 trust anchor (copied to DIR/ca.pem), then
@@ -276,9 +278,9 @@ fresh() {
 }
 
 token_fixture() {
-	local fixture=${SRR_TOKEN_FIXTURE:-} status k v
+	local fixture=${1-${SRR_TOKEN_FIXTURE:-}} status k v
 	if [ -z "$fixture" ] || [ ! -r "$fixture" ]; then
-		_fail "token_fixture: set SRR_TOKEN_FIXTURE to tests/token-fixture.sh (meson does this)"
+		_fail "token_fixture: no fixture script '$fixture' (meson sets SRR_TOKEN_FIXTURE and SRR_TPM_FIXTURE)"
 		finish
 	fi
 	bash "$fixture" "$T/token" >"$T/.token-env" 2>"$T/.token-log"
