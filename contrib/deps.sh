@@ -8,7 +8,10 @@ SRR_BUILD_PACKAGES=(meson ninja-build pkg-config gcc g++ python3
 # clang and its runtimes (libclang-rt-dev: libFuzzer) build tests/fuzz;
 # chromium renders the HTML report in tests/cli/test-report.sh.
 SRR_TEST_PACKAGES=(check valgrind jq softhsm2 opensc openssl util-linux clang libclang-rt-dev
-	chromium)
+	chromium
+	# tests/cli/test-tpm.sh: tpm2-pkcs11, a token that locks its PIN, over
+	# a software TPM.
+	swtpm swtpm-tools tpm2-tools libtpm2-pkcs11-1 libtss2-tcti-swtpm0)
 # The quickstart's demo token (SoftHSM2) and the OpenSSL cross-check.
 SRR_DEMO_PACKAGES=(softhsm2 openssl)
 

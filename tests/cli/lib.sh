@@ -71,6 +71,12 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/srr-cli.XXXXXX") || exit 1
 trap '_on_exit' EXIT
 export SRR_DB="$T/register.db"
 export SRR_ACTOR=tester
+# tpm2-pkcs11, where installed, is registered with p11-kit: an srr run
+# without --module loads it, and it would make its store in
+# ~/.tpm2_pkcs11 and log the TPM it cannot find. Its store is here
+# instead (a TPM fixture sets its own), the TSS libraries quiet.
+export TPM2_PKCS11_STORE="$T/tpm2-pkcs11" TSS2_LOG=all+none
+mkdir "$TPM2_PKCS11_STORE" || exit 1
 export LC_ALL=C.UTF-8 TZ=UTC
 
 PASSED=0
