@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# shellcheck source-path=SCRIPTDIR disable=SC2317 # functions run via ok/fails
+# shellcheck source-path=SCRIPTDIR disable=SC2119,SC2317 # optional helper args; functions run via ok/fails
 # srr approve, verify, approval export, export --bundle, verify-bundle and
 # checkpoint on a second, independent PKCS#11 implementation that locks
 # its PIN as a smartcard does: tpm2-pkcs11 over a software TPM of the
@@ -16,9 +16,16 @@
 
 token_fixture "${SRR_TPM_FIXTURE:-$(dirname "$0")/../tpm-fixture.sh}"
 # Under ASan: tpm2-pkcs11's own leak (see tests/lsan.supp).
-export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$(cd "$(dirname "$0")/.." && pwd)/lsan.supp"
+LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$(cd "$(dirname "$0")/.." && pwd)/lsan.supp"
+export LSAN_OPTIONS
 # The fixture's swtpm runs in the background: stopped however this ends.
-trap '_status=$?; kill "$SWTPM_PID" 2>/dev/null; (exit "$_status"); _on_exit' EXIT
+_stop_tpm() {
+	local status=$?
+	kill "$SWTPM_PID" 2>/dev/null
+	(exit "$status")
+	_on_exit
+}
+trap _stop_tpm EXIT
 
 # The TPM's dictionary-attack lockout counter, and whether it is locked out.
 lockouts() {
@@ -90,6 +97,9 @@ tpm_srr() {
 cms_verify() {
 	openssl cms -verify -binary -inform DER -in "$1" -content "$2" -CAfile "$3" \
 		-no-CApath -out /dev/null >"$T/.openssl" 2>&1
+}
+cms_refuses() {
+	! cms_verify "$@"
 }
 
 WRONG="^srr approve: token 'srr-tpm': wrong PIN \(not retried: tokens lock after a few wrong PINs\)$"
@@ -175,8 +185,7 @@ check "openssl cms -verify: the TPM signature with ca.pem" \
 	cms_verify "$T/export/A-1-1.p7s" "$T/export/A-1.rec" "$P/ca.pem"
 sed 's/2027/2028/' "$T/export/A-1.rec" >"$T/changed.rec"
 check "openssl cms -verify fails over other bytes" \
-	bash -c '! openssl cms -verify -binary -inform DER -in "$1" -content "$2" -CAfile "$3" -no-CApath -out /dev/null 2>/dev/null' \
-	_ "$T/export/A-1-1.p7s" "$T/changed.rec" "$P/ca.pem"
+	cms_refuses "$T/export/A-1-1.p7s" "$T/changed.rec" "$P/ca.pem"
 
 # srr checkpoint --key on the TPM token; then a bundle an auditor checks.
 ok srr supplier add beta --name "Beta" --tier low
