@@ -29,7 +29,10 @@ trap _stop_tpm EXIT
 
 # The TPM's dictionary-attack lockout counter, and whether it is locked out.
 lockouts() {
-	printf '%d' "$(tpm2_getcap properties-variable | awk '$1 == "TPM2_PT_LOCKOUT_COUNTER:" { print $2 }')"
+	local v
+	v=$(tpm2_getcap properties-variable | awk '$1 == "TPM2_PT_LOCKOUT_COUNTER:" { print $2 }')
+	# printf '%d' "" would say 0.
+	if [ -n "$v" ]; then printf '%d' "$v"; else echo unreadable; fi
 }
 in_lockout() {
 	tpm2_getcap properties-variable | awk '$1 == "inLockout:" { print $2 }'
