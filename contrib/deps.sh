@@ -12,7 +12,10 @@ SRR_BUILD_PACKAGES=(meson ninja-build pkg-config gcc g++ python3
 # util-linux's unshare runs the service's command sandboxed
 # (tests/test-install.sh).
 SRR_TEST_PACKAGES=(check valgrind jq softhsm2 opensc openssl util-linux clang libclang-rt-dev
-	chromium zsh systemd man-db)
+	chromium zsh systemd man-db
+	# tests/cli/test-tpm.sh: tpm2-pkcs11, a token that locks its PIN, over
+	# a software TPM.
+	swtpm swtpm-tools tpm2-tools libtpm2-pkcs11-1 libtss2-tcti-swtpm0)
 # The quickstart's demo token (SoftHSM2) and the OpenSSL cross-check.
 SRR_DEMO_PACKAGES=(softhsm2 openssl)
 

@@ -101,6 +101,19 @@ pin_cb(void *data, int attempt, const char *token_url, const char *token_label, 
 	return 0;
 }
 
+/* A locked PIN has its own message, apart from a wrong one: trying
+ * again will not help (on a TPM not even the right PIN), someone must
+ * unlock the token. Said the same whether the token's flags show it
+ * before login or the login itself is refused (CKR_PIN_LOCKED). */
+static int
+pin_locked(struct srr_token *tok)
+{
+	return reg_error(tok->reg, SRR_E_PIN,
+			 "token '%s': PIN is locked after too many wrong PINs: it must be "
+			 "unlocked before it signs again",
+			 tok->label);
+}
+
 /* A GnuTLS failure of an operation that may have logged in. */
 static int
 token_error(struct srr_token *tok, int err, const char *what, const char *uri)
@@ -115,7 +128,7 @@ token_error(struct srr_token *tok, int err, const char *what, const char *uri)
 		return reg_error(tok->reg, SRR_E_PIN, "token '%s': no PIN given", l);
 	switch (err) {
 	case GNUTLS_E_PKCS11_PIN_LOCKED:
-		return reg_error(tok->reg, SRR_E_PIN, "token '%s': PIN is locked", l);
+		return pin_locked(tok);
 	case GNUTLS_E_PKCS11_PIN_EXPIRED:
 		return reg_error(tok->reg, SRR_E_PIN, "token '%s': PIN has expired", l);
 	case GNUTLS_E_PKCS11_PIN_ERROR:
@@ -358,7 +371,7 @@ open_token(struct srr_token *tok, const char *uri, const char *module)
 	if (rc == 0)
 		rc = find_token(tok, u, uri, &flags);
 	if (rc == 0 && (flags & GNUTLS_PKCS11_TOKEN_USER_PIN_LOCKED))
-		rc = reg_error(tok->reg, SRR_E_PIN, "token '%s': PIN is locked", tok->label);
+		rc = pin_locked(tok);
 	if (rc == 0)
 		rc = load_key(tok, uri);
 	if (rc == 0)

@@ -27,11 +27,13 @@
 #   json_is FILTER EXPECTED       jq -r FILTER on $out gives EXPECTED
 #   events                        prints the number of events in the log
 #   fresh                         a new empty register at $SRR_DB
-#   token_fixture                 a SoftHSM2 token in $T/token, made by
-#                                 $SRR_TOKEN_FIXTURE (tests/token-fixture.sh);
-#                                 exports its KEY=VALUE lines (MODULE, PIN,
-#                                 KEY_URI, CA, SOFTHSM2_CONF, ...); skips the
-#                                 script (exit 77) when the fixture does
+#   token_fixture [SCRIPT]        a SoftHSM2 token in $T/token, made by
+#                                 $SRR_TOKEN_FIXTURE (tests/token-fixture.sh)
+#                                 or SCRIPT (e.g. $SRR_TPM_FIXTURE,
+#                                 tests/tpm-fixture.sh); exports its
+#                                 KEY=VALUE lines (MODULE, PIN, KEY_URI, CA,
+#                                 SOFTHSM2_CONF, ...); skips the script
+#                                 (exit 77) when the fixture does
 #   signing_policy DIR NAME       writes DIR/policy.yaml: the usual review
 #                                 and risk sections, the fixture CA as the
 #                                 trust anchor (copied to DIR/ca.pem), then
@@ -69,6 +71,12 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/srr-cli.XXXXXX") || exit 1
 trap '_on_exit' EXIT
 export SRR_DB="$T/register.db"
 export SRR_ACTOR=tester
+# tpm2-pkcs11, where installed, is registered with p11-kit: an srr run
+# without --module loads it, and it would make its store in
+# ~/.tpm2_pkcs11 and log the TPM it cannot find. Its store is here
+# instead (a TPM fixture sets its own), the TSS libraries quiet.
+export TPM2_PKCS11_STORE="$T/tpm2-pkcs11" TSS2_LOG=all+none
+mkdir "$TPM2_PKCS11_STORE" || exit 1
 export LC_ALL=C.UTF-8 TZ=UTC
 
 PASSED=0
@@ -276,9 +284,9 @@ fresh() {
 }
 
 token_fixture() {
-	local fixture=${SRR_TOKEN_FIXTURE:-} status k v
+	local fixture=${1-${SRR_TOKEN_FIXTURE:-}} status k v
 	if [ -z "$fixture" ] || [ ! -r "$fixture" ]; then
-		_fail "token_fixture: set SRR_TOKEN_FIXTURE to tests/token-fixture.sh (meson does this)"
+		_fail "token_fixture: no fixture script '$fixture' (meson sets SRR_TOKEN_FIXTURE and SRR_TPM_FIXTURE)"
 		finish
 	fi
 	bash "$fixture" "$T/token" >"$T/.token-env" 2>"$T/.token-log"
