@@ -162,7 +162,7 @@ start=$(now_ms)
 for ((k = 1; k <= kills; k++)); do
 	import_kill "$k" || break
 done
-echo "# srr import: $kills kills in $(($(now_ms) - start)) ms: $import_before before the commit," \
+echo "# srr import: $((k > kills ? kills : k)) kills in $(($(now_ms) - start)) ms: $import_before before the commit," \
 	"$import_after after it, $import_done had ended" >&9
 # Kills after the last one that left the register as before: it must
 # still take the import.
