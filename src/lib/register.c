@@ -109,11 +109,17 @@ reg_db_error(struct srr_register *reg, const char *what)
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN: {
 		/* "disk I/O error" alone does not say what to fix: the system's
-		 * reason does ("No space left on device", "File too large"). */
+		 * reason does, when SQLite kept it. It does not for a failed
+		 * write (only ENOSPC becomes SQLITE_FULL): say what those are. */
 		int sys = reg->db ? sqlite3_system_errno(reg->db) : 0;
 		if (sys)
 			return reg_error(reg, SRR_E_IO, "%s: %s: %s (%s)", what, reg->path, msg,
 					 strerror(sys));
+		if (ext == SQLITE_IOERR_WRITE)
+			return reg_error(reg, SRR_E_IO,
+					 "%s: %s: write failed (disk full, file size limit or "
+					 "device error)",
+					 what, reg->path);
 		return reg_error(reg, SRR_E_IO, "%s: %s: %s", what, reg->path, msg);
 	}
 	}
