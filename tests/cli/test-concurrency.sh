@@ -113,6 +113,7 @@ worker() { # w
 	local w=$1 i k risk id period f
 	local actor=${APPROVER[w % 3]} uri=${URI[w % 3]}
 	SOFTHSM2_CONF=$(token_copy "token-$w")
+	export SOFTHSM2_CONF
 	for ((i = 0; i < rounds; i++)); do
 		k=$((i % 3))
 		run "$w" add --actor "worker-$w" supplier add "c-$w-$i" --name "Worker $w, round $i" --tier low
@@ -198,15 +199,15 @@ for ((p = 0; p < pairs; p++)); do
 	request
 	SOFTHSM2_CONF=$conf_a srr --actor bob approve "$id" --key "$BOB_URI" "${K[@]}" \
 		>/dev/null 2>"$T/b.err" &
-	b=$!
+	pa=$!
 	SOFTHSM2_CONF=$conf_b srr --actor carol approve "$id" --key "$CAROL_URI" "${K[@]}" \
 		>/dev/null 2>"$T/c.err" &
-	c=$!
-	wait "$b"
+	pb=$!
+	wait "$pa"
+	ra=$?
+	wait "$pb"
 	rb=$?
-	wait "$c"
-	rc=$?
-	is "$id: bob and carol at once both sign" "0 0" "$rb $rc" ||
+	is "$id: bob and carol at once both sign" "0 0" "$ra $rb" ||
 		_detail stderr "$(tail -n 1 "$T/b.err"; tail -n 1 "$T/c.err")"
 	ok srr --json approval show "$id"
 	json_is '[.status, .signed, (.signatures | length)] | map(tostring) | join("|")' "approved|2|2"
@@ -217,21 +218,21 @@ for ((p = 0; p < pairs; p++)); do
 	request
 	SOFTHSM2_CONF=$conf_a srr --actor bob approve "$id" --key "$BOB_URI" "${K[@]}" \
 		>/dev/null 2>"$T/b1.err" &
-	b=$!
+	pa=$!
 	SOFTHSM2_CONF=$conf_b srr --actor bob approve "$id" --key "$BOB_URI" "${K[@]}" \
 		>/dev/null 2>"$T/b2.err" &
-	c=$!
-	wait "$b"
+	pb=$!
+	wait "$pa"
+	ra=$?
+	wait "$pb"
 	rb=$?
-	wait "$c"
-	rc=$?
-	if [ "$rb" = 0 ]; then
+	if [ "$ra" = 0 ]; then
 		loser=$T/b2.err
 	else
 		loser=$T/b1.err
 	fi
 	is "$id: bob twice at once: one signs, one is refused" "0 3" \
-		"$(printf '%s\n' "$rb" "$rc" | sort -n | tr '\n' ' ' | sed 's/ $//')"
+		"$(printf '%s\n' "$ra" "$rb" | sort -n | tr '\n' ' ' | sed 's/ $//')"
 	like "$id: the refusal says why" "^srr approve: $id: Bob Approver has signed it already$" \
 		"$(tail -n 1 "$loser")"
 	ok srr --json approval show "$id"
