@@ -11,8 +11,8 @@
 # refused. Every approve is a SoftHSM2 session in its own process, many
 # of them at once.
 #
-# SRR_CONCURRENCY_ROUNDS sets the rounds per worker (10; each round is six
-# changes).
+# SRR_CONCURRENCY_ROUNDS sets the rounds per worker (10, 4 in a sanitized
+# build; each round is six changes).
 # Skipped (exit 77) when softhsm2, gnutls-bin or openssl is missing.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -21,8 +21,15 @@ token_fixture
 cd "$T" || exit 1
 
 workers=5
-rounds=${SRR_CONCURRENCY_ROUNDS:-10}
-pairs=6
+# Fewer in a sanitized build (SRR_SANITIZED, tests/meson.build), where
+# each run is ~5 times slower.
+if [ -n "${SRR_SANITIZED:-}" ]; then
+	rounds=${SRR_CONCURRENCY_ROUNDS:-4}
+	pairs=3
+else
+	rounds=${SRR_CONCURRENCY_ROUNDS:-10}
+	pairs=6
+fi
 [ "$rounds" -ge 3 ] || { _fail "SRR_CONCURRENCY_ROUNDS: at least 3"; finish; }
 
 P=$T/pol
