@@ -1707,6 +1707,52 @@ START_TEST(verify_threads_agree)
 }
 END_TEST
 
+/* === 15. a full disk while approving ========================================= */
+
+/* PRAGMA max_page_count on the register's connection stands for the disk:
+ * no page more than the register has. Signatures go on until one finds
+ * no room; that one leaves no signature, no event, no checkpoint, says
+ * the register is full, and completes once there is room. */
+START_TEST(approve_disk_full)
+{
+	struct srr_register *reg = setup(0);
+	int64_t ids[20];
+	for (size_t i = 0; i < 20; i++)
+		ids[i] = request_risk(reg, "procurement", accepted_risk(reg, 3, 3));
+	struct key *alice = key_open(reg, fx.key_uri);
+	actor(reg, "alice");
+	int rc = 0;
+	size_t i = 0;
+	struct snapshot before;
+	long long checkpoints = 0;
+	for (; i < 20; i++) {
+		long long pages = test_query_int(reg, "PRAGMA page_count");
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld", pages);
+		ck_assert_int_eq(test_query_int(reg, sql), pages);
+		before = snap(reg);
+		checkpoints = test_count_rows(reg, "checkpoint");
+		rc = srr_approve(reg, ids[i], alice->tok);
+		if (rc)
+			break;
+	}
+	ck_assert_msg(rc == SRR_E_DB, "%zu approvals, then %d: %s", i, rc, srr_errmsg(reg));
+	test_assert_errmsg_has(reg, "disk or database full");
+	test_assert_errmsg_has(reg, test_path("register.db"));
+	assert_unchanged(reg, &before);
+	ck_assert_int_eq(test_count_rows(reg, "checkpoint"), checkpoints);
+	struct srr_verify_result r;
+	assert_verifies(reg, NULL, &r);
+
+	ck_assert_int_eq(test_query_int(reg, "PRAGMA max_page_count = 1073741823"), 1073741823);
+	approve_ok(reg, "alice", ids[i], alice);
+	ck_assert_int_eq(test_count_rows(reg, "checkpoint"), checkpoints + 1);
+	assert_verifies(reg, NULL, &r);
+	key_close(alice);
+	srr_register_free(reg);
+}
+END_TEST
+
 static Suite *
 approval_suite(void)
 {
@@ -1715,6 +1761,7 @@ approval_suite(void)
 	/* Keys on a token, openssl: more than Check's 4 s under valgrind. */
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, sign_and_verify);
+	tcase_add_test(tc, approve_disk_full);
 	tcase_add_test(tc, sign_rsa);
 	tcase_add_test(tc, export_verifies_with_openssl);
 	tcase_add_test(tc, export_refused);

@@ -107,8 +107,21 @@ reg_db_error(struct srr_register *reg, const char *what)
 	case SQLITE_NOTADB:
 		return reg_error(reg, SRR_E_FORMAT, "%s: %s: %s", what, reg->path, msg);
 	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
+	case SQLITE_CANTOPEN: {
+		/* "disk I/O error" alone does not say what to fix: the system's
+		 * reason does, when SQLite kept it. It does not for a failed
+		 * write (only ENOSPC becomes SQLITE_FULL): say what those are. */
+		int sys = reg->db ? sqlite3_system_errno(reg->db) : 0;
+		if (sys)
+			return reg_error(reg, SRR_E_IO, "%s: %s: %s (%s)", what, reg->path, msg,
+					 strerror(sys));
+		if (ext == SQLITE_IOERR_WRITE)
+			return reg_error(reg, SRR_E_IO,
+					 "%s: %s: write failed (disk full, file size limit or "
+					 "device error)",
+					 what, reg->path);
 		return reg_error(reg, SRR_E_IO, "%s: %s: %s", what, reg->path, msg);
+	}
 	}
 	return reg_error(reg, SRR_E_DB, "%s: %s", what, msg);
 }
@@ -187,15 +200,22 @@ reg_stmt(struct srr_register *reg, const char *sql)
 	return st;
 }
 
-int
-reg_exec(struct srr_register *reg, const char *sql)
+/* Run sql; on failure the message starts with what. */
+static int
+exec_as(struct srr_register *reg, const char *sql, const char *what)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(reg->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		sqlite3_free(msg);
-		return reg_db_error(reg, sql);
+		return reg_db_error(reg, what);
 	}
 	return 0;
+}
+
+int
+reg_exec(struct srr_register *reg, const char *sql)
+{
+	return exec_as(reg, sql, sql);
 }
 
 int
@@ -204,7 +224,8 @@ reg_begin(struct srr_register *reg)
 	int rc = reg_require_open(reg);
 	if (rc)
 		return rc;
-	rc = reg_exec(reg, reg->tx_depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT srr");
+	rc = exec_as(reg, reg->tx_depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT srr",
+		     "starting a change");
 	if (rc == 0)
 		reg->tx_depth++;
 	return rc;
@@ -219,7 +240,8 @@ reg_end(struct srr_register *reg, int rc)
 	if (rc == 0 && reg->tx_depth == 0)
 		rc = log_store_frontier(reg);
 	if (rc == 0) {
-		int crc = reg_exec(reg, reg->tx_depth == 0 ? "COMMIT" : "RELEASE srr");
+		int crc = exec_as(reg, reg->tx_depth == 0 ? "COMMIT" : "RELEASE srr",
+				  "saving the change");
 		if (crc == 0)
 			return 0;
 		rc = crc;
