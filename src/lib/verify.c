@@ -717,12 +717,13 @@ srr_verify(struct srr_register *reg, const struct srr_verify_options *options,
 	}
 	if (rc == 0 && cert_trust_new(&v.tl, &anchors))
 		rc = reg_error(reg, SRR_E_NOMEM, "out of memory");
-	if (rc == 0)
+	if (rc == 0) {
 		rc = crl_fetch(reg, &v.crls, v.p->crls, v.p->n_crls);
-	if (rc == SRR_E_FORMAT || rc == SRR_E_INPUT) {
-		/* A CRL row gone or altered: say so, judge with the rest. */
-		vreport_log(&v.out, "policy", 0, 0, 1, "%s", srr_errmsg(reg));
-		rc = 0;
+		if (rc == SRR_E_FORMAT || rc == SRR_E_INPUT) {
+			/* A CRL row gone or altered: say so, judge with the rest. */
+			vreport_log(&v.out, "policy", 0, 0, 1, "%s", srr_errmsg(reg));
+			rc = 0;
+		}
 	}
 	if (rc == 0)
 		rc = approval_list_rows(&l, reg);
