@@ -316,11 +316,22 @@ START_TEST(review_evidence_refused)
 	twice[1].path = twice[0].path;
 	refused(reg, &r, SRR_E_INPUT, "twice");
 
-	/* A directory is not evidence. */
+	/* A directory is not evidence; nor is a device or a FIFO, which
+	 * would be hashed forever (or block the open). */
 	struct srr_evidence dir[] = { { .path = test_path("sub") } };
 	r.evidence = dir;
 	r.n_evidence = 1;
-	refused(reg, &r, SRR_E_IO, "sub");
+	refused(reg, &r, SRR_E_INPUT, "sub: not a regular file");
+	dir[0].path = "/dev/zero";
+	refused(reg, &r, SRR_E_INPUT, "/dev/zero: not a regular file");
+	ck_assert_int_eq(mkfifo(test_path("fifo"), 0600), 0);
+	dir[0].path = test_path("fifo");
+	refused(reg, &r, SRR_E_INPUT, "fifo: not a regular file");
+
+	/* A name a record cannot hold. */
+	write_bytes(test_path("new\nline"), "a", 1);
+	dir[0].path = test_path("new\nline");
+	refused(reg, &r, SRR_E_INPUT, "its name contains a control character");
 
 	/* More than 64 files. */
 	struct srr_evidence many[65];

@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -71,6 +72,13 @@ int cli_open_with_policy(struct cli *cli, bool create, const char *policy);
 int cli_fail(struct cli *cli, int rc);
 /* A one-line error that is the user's input, not the library's. */
 int cli_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Longest message line on stderr (the library keeps its own shorter). */
+#define CLI_MSG_MAX 1024
+/* fmt into buf, one printable line, cut with "..." when longer than size. */
+void cli_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+/* fmt as one such line on stderr, with its LF. */
+void cli_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A command's own options, declared as data: cli_parse() fills the targets. */
 enum cli_opt_kind {

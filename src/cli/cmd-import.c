@@ -58,7 +58,7 @@ static void
 on_error(void *userdata, const char *file, unsigned line, unsigned column, const char *message)
 {
 	struct import_out *o = userdata;
-	fprintf(stderr, "srr %s: %s:%u:%u: %s\n", o->cli->cmd, file, line, column, message);
+	cli_eprintf("srr %s: %s:%u:%u: %s", o->cli->cmd, file, line, column, message);
 }
 
 int

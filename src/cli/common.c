@@ -32,17 +32,46 @@ cli_print_usage(const struct command *cmd, const char *group, bool brief)
 	fputs("\nCommon options: --db PATH, --actor NAME, --json, --help\n", f);
 }
 
+/* Messages quote what the user typed: keep each on one line, free of
+ * terminal escapes (control characters become '?', as the library's do) and
+ * short (a 128 KiB argument is cut, "..." says so, at a UTF-8 boundary). */
+void
+cli_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, size, fmt, ap);
+	if (n > 0 && (size_t)n >= size) {
+		size_t end = size - 4;
+		while (end > 0 && ((unsigned char)buf[end] & 0xc0) == 0x80)
+			end--;
+		memcpy(buf + end, "...", 4);
+	}
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+void
+cli_eprintf(const char *fmt, ...)
+{
+	char msg[CLI_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	cli_vformat(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s\n", msg);
+}
+
 int
 cli_usage_error(struct cli *cli, const struct command *cmd, const char *fmt, ...)
 {
+	char msg[CLI_MSG_MAX];
 	va_list ap;
-	fprintf(stderr, "srr %s: ", cli->cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vformat(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	(void)cmd;
 	/* One line, the hint included: scripts read errors a line at a time. */
-	fprintf(stderr, " (see 'srr %s --help')\n", cli->cmd);
+	fprintf(stderr, "srr %s: %s (see 'srr %s --help')\n", cli->cmd, msg, cli->cmd);
 	return EXIT_USAGE;
 }
 
@@ -94,8 +123,7 @@ cli_dispatch(struct cli *cli, const char *group, const struct command *table, si
 		cli->cmd = name;
 		return table[i].fn(cli, argc - 1, argv + 1);
 	}
-	fprintf(stderr, "srr %s: unknown command '%s' (see 'srr %s --help')\n", group, argv[1],
-		group);
+	cli_eprintf("srr %s: unknown command '%s' (see 'srr %s --help')", group, argv[1], group);
 	return EXIT_USAGE;
 }
 
@@ -156,12 +184,12 @@ cli_fail(struct cli *cli, int rc)
 int
 cli_error(struct cli *cli, const char *fmt, ...)
 {
+	char msg[CLI_MSG_MAX];
 	va_list ap;
-	fprintf(stderr, "srr %s: ", cli->cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vformat(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "srr %s: %s\n", cli->cmd, msg);
 	return EXIT_ERROR;
 }
 

@@ -85,7 +85,7 @@ help(struct cli *cli, int argc, char **argv)
 	}
 	const struct command *cmd = find(argv[0]);
 	if (!cmd) {
-		fprintf(stderr, "srr help: unknown command '%s' (see 'srr --help')\n", argv[0]);
+		cli_eprintf("srr help: unknown command '%s' (see 'srr --help')", argv[0]);
 		return EXIT_USAGE;
 	}
 	char *args[] = { argv[0], argc > 1 ? argv[1] : "--help", "--help", NULL };
@@ -120,12 +120,12 @@ main(int argc, char **argv)
 		case 'V':
 			return version(&cli);
 		case ':':
-			fprintf(stderr, "srr: option '%s' needs a value (see 'srr --help')\n",
-				argv[optind - 1]);
+			cli_eprintf("srr: option '%s' needs a value (see 'srr --help')",
+				    argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
-			fprintf(stderr, "srr: unknown option '%s' (see 'srr --help')\n",
-				argv[optind - 1]);
+			cli_eprintf("srr: unknown option '%s' (see 'srr --help')",
+				    argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
@@ -144,7 +144,7 @@ main(int argc, char **argv)
 	} else {
 		const struct command *cmd = find(name);
 		if (!cmd) {
-			fprintf(stderr, "srr: unknown command '%s' (see 'srr --help')\n", name);
+			cli_eprintf("srr: unknown command '%s' (see 'srr --help')", name);
 			return EXIT_USAGE;
 		}
 		cli.cmd = cmd->name;

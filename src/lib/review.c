@@ -3,11 +3,14 @@
  * Supplier reviews and their evidence (hashed, referenced, not copied).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <gnutls/crypto.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "import-private.h"
 #include "libsrr-private.h"
@@ -56,9 +59,31 @@ hash_file(struct srr_register *reg, const char *path, struct hashed *out)
 	if (!realpath(path, out->path))
 		return reg_error(reg, errno == ENOENT ? SRR_E_NOTFOUND : SRR_E_IO,
 				 "evidence file %s: %s", path, strerror(errno));
-	FILE *f = fopen(out->path, "rb");
-	if (!f)
-		return reg_error(reg, SRR_E_IO, "evidence file %s: %s", path, strerror(errno));
+	/* Not blocking on a FIFO's open, and regular files only: /dev/zero or
+	 * a pipe would be hashed forever. */
+	int fd = open(out->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return reg_error(reg, SRR_E_IO, "evidence file %s: %s", path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return reg_error(reg, SRR_E_INPUT, "evidence file %s: not a regular file", path);
+	}
+	/* The name is recorded: it must be text a record and YAML can hold. */
+	char what[PATH_MAX + 32];
+	snprintf(what, sizeof(what), "evidence file %s: its name", path);
+	int rc = reg_check_text(reg, what, out->path, PATH_MAX, false);
+	FILE *f = rc ? NULL : fdopen(fd, "rb");
+	if (!f) {
+		int e = errno;
+		close(fd);
+		return rc ? rc
+			  : reg_error(reg, SRR_E_IO, "evidence file %s: %s", path, strerror(e));
+	}
 	gnutls_hash_hd_t h;
 	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0) {
 		fclose(f);
