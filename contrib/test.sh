@@ -7,9 +7,10 @@
 #   contrib/test.sh --quick    the plain run only (for the edit-test loop)
 #
 # Build directories: build-test/, build-test-asan/ and build-test-fuzz/
-# (override the stem with SRR_BUILD_DIR). SRR_FUZZ_SECONDS (default 45) is how
-# long each fuzz target runs. In CI (CI=true) a skipped test is a failure: CI
-# installs every tool the tests need, so nothing may skip silently.
+# (override the stem with SRR_BUILD_DIR). SRR_FUZZ_SECONDS (default 30) is how
+# long each of the six fuzz targets runs, two at a time. In CI (CI=true) a
+# skipped test is a failure: CI installs every tool the tests need, so
+# nothing may skip silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . contrib/deps.sh
@@ -19,7 +20,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--quick) quick=1 ;;
 	-h | --help)
-		sed -n '2,13s/^# \{0,1\}//p' "$0"
+		sed -n '2,14s/^# \{0,1\}//p' "$0"
 		exit 0
 		;;
 	*)
@@ -99,17 +100,19 @@ fuzz() { # dir, targets...
 		work[$t]=$(mktemp -d "${TMPDIR:-/tmp}/srr-fuzz-$t.XXXXXX")
 		mkdir "${work[$t]}/corpus" "${work[$t]}/crash"
 		cp tests/fuzz/corpus/"$t"/* "${work[$t]}/corpus/"
-		# TMPDIR: fuzz-import's register, left there by a crash.
+		# TMPDIR: the files a target makes (fuzz-import's register, the
+		# bundle of fuzz-manifest, the certificates of fuzz-policy), left
+		# there by a crash.
 		TMPDIR=${work[$t]} ASAN_OPTIONS=detect_leaks=1 \
 			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-			"$dir/tests/fuzz/fuzz-$t" -max_total_time="${SRR_FUZZ_SECONDS:-45}" \
+			"$dir/tests/fuzz/fuzz-$t" -max_total_time="${SRR_FUZZ_SECONDS:-30}" \
 			-dict="tests/fuzz/$t.dict" -rss_limit_mb=2048 -timeout=10 \
 			-artifact_prefix="${work[$t]}/crash/" -print_final_stats=1 \
 			"${work[$t]}/corpus" >"${work[$t]}/log" 2>&1 &
 		pid[$t]=$!
 	done
 	local names="$*"
-	echo "== fuzz-${names// / and fuzz-} for ${SRR_FUZZ_SECONDS:-45} s"
+	echo "== fuzz-${names// / and fuzz-} for ${SRR_FUZZ_SECONDS:-30} s"
 	for t in "$@"; do
 		local w=${work[$t]} f
 		rc=0
@@ -154,7 +157,10 @@ if [ $quick -eq 0 ]; then
 	fuzzdir="${build}-fuzz"
 	CC=clang setup "$fuzzdir" -Dwerror=true -Dbuildtype=debugoptimized -Dtests=false \
 		-Dman=disabled -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false
+	# Six targets, two at a time: three rounds of SRR_FUZZ_SECONDS each.
 	fuzz "$fuzzdir" record import || status=1
+	fuzz "$fuzzdir" policy checkpoint || status=1
+	fuzz "$fuzzdir" manifest cms || status=1
 fi
 
 if [ "${CI:-}" = true ] && [ "$skipped" -gt 0 ]; then

@@ -176,6 +176,26 @@ START_TEST(test_manifest_lines)
 }
 END_TEST
 
+/* A NUL byte in a line: the finding says so (it once showed whatever the
+ * stack held, found by tests/fuzz/fuzz-manifest). */
+START_TEST(test_manifest_nul)
+{
+	test_tmpdir();
+	mkdirs("b");
+	put("b/notes", "x");
+	char line[] = SHA_X "  no?tes\n";
+	line[68] = '\0';
+	FILE *f = fopen(test_path("b/MANIFEST"), "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(line, 1, sizeof(line) - 1, f), sizeof(line) - 1);
+	ck_assert_int_eq(fclose(f), 0);
+	struct seen s;
+	run(&s);
+	has(&s, "manifest: MANIFEST line 1: holds a NUL byte\n");
+	has(&s, "manifest: notes is not in the MANIFEST\n");
+}
+END_TEST
+
 START_TEST(test_manifest_files)
 {
 	test_tmpdir();
@@ -325,6 +345,7 @@ bundle_suite(void)
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_manifest_lines);
 	tcase_add_test(tc, test_manifest_files);
+	tcase_add_test(tc, test_manifest_nul);
 	tcase_add_test(tc, test_walk);
 	tcase_add_test(tc, test_sizes);
 	tcase_add_test(tc, test_stream);

@@ -730,8 +730,11 @@ manifest_lines(struct bundle *b, const char *data, size_t len)
 		const char *path;
 		size_t plen;
 		char why[256], hold[PATH_MAX_LEN + 1];
-		int r = memchr(p, '\0', n) ? -1
-					   : manifest_line(p, n, &path, &plen, why, sizeof(why));
+		int r = -1;
+		if (memchr(p, '\0', n))
+			snprintf(why, sizeof(why), "holds a NUL byte");
+		else
+			r = manifest_line(p, n, &path, &plen, why, sizeof(why));
 		if (r == 0 && !lf) {
 			snprintf(why, sizeof(why), "no LF at the end");
 			r = -1;

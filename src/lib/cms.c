@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gnutls/abstract.h>
+
 #include "cms-private.h"
 
 __attribute__((format(printf, 5, 6))) static int
@@ -72,13 +74,26 @@ int
 cms_verify(const struct cms *c, gnutls_x509_crt_t crt, const void *data, size_t len,
 	   const char *what, const char **check, char *why, size_t size)
 {
+	/* GnuTLS 3.7 leaks the key it makes when verifying with a certificate
+	 * whose public key it cannot import (found by tests/fuzz/fuzz-cms):
+	 * refuse such a certificate before it gets there. */
+	gnutls_pubkey_t key;
+	int err = gnutls_pubkey_init(&key);
+	if (err >= 0) {
+		err = gnutls_pubkey_import_x509(key, crt, 0);
+		gnutls_pubkey_deinit(key);
+	}
+	if (err < 0)
+		return refuse(check, "signature", why, size,
+			      "does not verify over the %s: the certificate's public key: %s", what,
+			      gnutls_strerror(err));
 	gnutls_datum_t d = { (unsigned char *)data, (unsigned)len };
 	/* GnuTLS checks the clock unless both flags are given. */
-	int err = len > 0xffffffffu ? GNUTLS_E_MEMORY_ERROR
-				    : gnutls_pkcs7_verify_direct(
-					      c->p7, crt, 0, &d,
-					      GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
-						      GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
+	err = len > 0xffffffffu ? GNUTLS_E_MEMORY_ERROR
+				: gnutls_pkcs7_verify_direct(
+					  c->p7, crt, 0, &d,
+					  GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+						  GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS);
 	if (err < 0)
 		return refuse(check, "signature", why, size, "does not verify over the %s: %s",
 			      what, gnutls_strerror(err));

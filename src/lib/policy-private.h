@@ -12,6 +12,12 @@
 /* The policy in force (stored or built-in). */
 int policy_current(struct srr_policy_list **out, struct srr_register *reg);
 
+/* The YAML policy in buf (name for messages; certificate paths relative to
+ * dir, none allowed when NULL) as its canonical record for version, as
+ * srr policy check reads a file: *bytes malloc'd. For tests/fuzz. */
+int policy_parse_buffer(struct srr_register *reg, const char *name, const char *dir,
+			const char *buf, size_t len, unsigned version, char **bytes, size_t *blen);
+
 /* The version of the stored policy in force; 0 when none was set (the
  * built-in default applies). */
 int policy_version(struct srr_register *reg, unsigned *version);

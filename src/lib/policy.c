@@ -696,6 +696,20 @@ parse_policy(struct pctx *c, const char *name, const char *buf, size_t len, unsi
 }
 
 int
+policy_parse_buffer(struct srr_register *reg, const char *name, const char *dir, const char *buf,
+		    size_t len, unsigned version, char **bytes, size_t *blen)
+{
+	struct pctx c = { .reg = reg, .path = name };
+	if (dir && !(c.dir = strdup(dir)))
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	int rc = parse_policy(&c, name, buf, len, version);
+	if (rc == 0)
+		rc = log_serialize(reg, c.rec, bytes, blen);
+	pctx_release(&c);
+	return rc;
+}
+
+int
 policy_version(struct srr_register *reg, unsigned *version)
 {
 	_cleanup_stmt_ sqlite3_stmt *st =

@@ -1,0 +1,4 @@
+3F9A0C27B1D84E65A2C7F0E19B5D6A48
+8
+XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=
+clock synchronised

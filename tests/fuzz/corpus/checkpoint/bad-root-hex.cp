@@ -1,0 +1,4 @@
+3f9a0c27b1d84e65a2c7f0e19b5d6a48
+8
+5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328
+clock synchronised

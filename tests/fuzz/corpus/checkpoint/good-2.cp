@@ -1,0 +1,4 @@
+3f9a0c27b1d84e65a2c7f0e19b5d6a48
+7
+3bib5AOAnjJXUNPSY814kpwpQreUKjS3fhIslZSnTIw=
+clock unsynchronised

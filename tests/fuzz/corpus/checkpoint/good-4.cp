@@ -1,0 +1,4 @@
+3f9a0c27b1d84e65a2c7f0e19b5d6a48
+999999999999999999
+47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=
+clock unsynchronised
