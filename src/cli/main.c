@@ -124,8 +124,9 @@ main(int argc, char **argv)
 				argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
-			fprintf(stderr, "srr: unknown option '%s' (see 'srr --help')\n",
-				argv[optind - 1]);
+			/* Without "=value": it may be a secret (a PIN). */
+			fprintf(stderr, "srr: unknown option '%.*s' (see 'srr --help')\n",
+				(int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
