@@ -6,9 +6,10 @@ SRR_BUILD_PACKAGES=(meson ninja-build pkg-config gcc g++ python3
 	libgnutls28-dev gnutls-bin libp11-kit-dev p11-kit
 	libsqlite3-dev sqlite3 libyaml-dev scdoc)
 # clang and its runtimes (libclang-rt-dev: libFuzzer) build tests/fuzz;
-# chromium renders the HTML report in tests/cli/test-report.sh.
+# chromium renders the HTML report in tests/cli/test-report.sh; gdb takes
+# the cores that tests/cli/test-pin.sh searches for the PIN.
 SRR_TEST_PACKAGES=(check valgrind jq softhsm2 opensc openssl util-linux clang libclang-rt-dev
-	chromium)
+	chromium gdb)
 # The quickstart's demo token (SoftHSM2) and the OpenSSL cross-check.
 SRR_DEMO_PACKAGES=(softhsm2 openssl)
 
