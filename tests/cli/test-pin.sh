@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# shellcheck source-path=SCRIPTDIR disable=SC2317 # functions run via ok/fails
+# shellcheck source-path=SCRIPTDIR disable=SC2119,SC2317,SC2016,SC2034 # optional helper args; functions run via ok/fails; gdb $variables; under_gdb takes variable names
 # The token PIN (issue 8): never taken from argv or the environment, never
 # written to the register, an export or the output, wiped from srr's memory
 # once used (a memory scan of core files taken under gdb), srr not dumpable
