@@ -11,9 +11,10 @@ SRR_BUILD_PACKAGES=(meson ninja-build pkg-config gcc g++ python3
 # systemd-analyze checks the units (man-db: their Documentation=) and
 # util-linux's unshare runs the service's command sandboxed
 # (tests/test-install.sh); strace shows and time measures what srr opens
-# and holds in tests/cli/test-hostile.sh.
+# and holds in tests/cli/test-hostile.sh; gdb takes the cores that
+# tests/cli/test-pin.sh searches for the PIN.
 SRR_TEST_PACKAGES=(check valgrind jq softhsm2 opensc openssl util-linux clang libclang-rt-dev
-	chromium zsh systemd man-db strace time
+	chromium zsh systemd man-db strace time gdb
 	# tests/cli/test-tpm.sh: tpm2-pkcs11, a token that locks its PIN, over
 	# a software TPM.
 	swtpm swtpm-tools tpm2-tools libtpm2-pkcs11-1 libtss2-tcti-swtpm0)

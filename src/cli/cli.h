@@ -38,7 +38,7 @@ struct command {
 };
 
 /* Options every command accepts, after the command name too. */
-enum { OPT_DB = 0x1000, OPT_ACTOR, OPT_JSON, OPT_HELP, OPT_FIRST_LOCAL };
+enum { OPT_DB = 0x1000, OPT_ACTOR, OPT_JSON, OPT_HELP, OPT_PIN, OPT_FIRST_LOCAL };
 #define COMMON_OPTIONS                                                                             \
 	{ "db", required_argument, NULL, OPT_DB },                                                 \
 		{ "actor", required_argument, NULL, OPT_ACTOR },                                   \

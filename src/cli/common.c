@@ -96,7 +96,10 @@ cli_common_option(struct cli *cli, const struct command *cmd, int opt, char **ar
 	case '?':
 		if (optopt)
 			return cli_usage_error(cli, cmd, "unknown option '-%c'", optopt);
-		return cli_usage_error(cli, cmd, "unknown option '%s'", argv[optind - 1]);
+		/* The name without its "=value": the value of a mistyped
+		 * option may be a secret (a PIN). */
+		return cli_usage_error(cli, cmd, "unknown option '%.*s'",
+				       (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
 	}
 	return -1;
 }
@@ -247,7 +250,7 @@ cli_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
 {
 	enum { MAX_OPTS = 24 };
 	static const struct option common[] = { COMMON_OPTIONS };
-	struct option longopts[MAX_OPTS + ARRAY_LEN(common) + 1];
+	struct option longopts[MAX_OPTS + 1 + ARRAY_LEN(common) + 1];
 	size_t n = 0;
 	for (; opts && opts[n].name; n++) {
 		if (n == MAX_OPTS)
@@ -257,8 +260,15 @@ cli_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
 					 opts[n].kind == CLI_FLAG ? no_argument : required_argument,
 					 NULL, OPT_FIRST_LOCAL + (int)n };
 	}
-	memcpy(&longopts[n], common, sizeof(common));
-	longopts[n + ARRAY_LEN(common)] = (struct option){ NULL, 0, NULL, 0 };
+	/* getopt_long would take --pin as short for --pin-file, and the PIN
+	 * would then be a file name in the error message. A PIN never comes
+	 * from the command line: --pin is refused by name, without its value. */
+	size_t n_all = n;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(opts[i].name, "pin-file") == 0)
+			longopts[n_all++] = (struct option){ "pin", optional_argument, NULL, OPT_PIN };
+	memcpy(&longopts[n_all], common, sizeof(common));
+	longopts[n_all + ARRAY_LEN(common)] = (struct option){ NULL, 0, NULL, 0 };
 
 	int opt;
 	optind = 0;
@@ -273,6 +283,10 @@ cli_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
 				return cli_error(cli, "out of memory");
 			continue;
 		}
+		if (opt == OPT_PIN)
+			return cli_usage_error(cli, cmd,
+					       "there is no --pin: a PIN is never given on the command "
+					       "line (use --pin-file FILE or the terminal prompt)");
 		int rc = cli_common_option(cli, cmd, opt, argv);
 		if (rc)
 			return rc;

@@ -124,8 +124,9 @@ main(int argc, char **argv)
 				    argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
-			cli_eprintf("srr: unknown option '%s' (see 'srr --help')",
-				    argv[optind - 1]);
+			/* Without "=value": it may be a secret (a PIN). */
+			cli_eprintf("srr: unknown option '%.*s' (see 'srr --help')",
+				    (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -43,7 +44,9 @@ on_signal(int sig)
 static int
 from_file(struct pin_prompt *pp, char *pin, size_t size)
 {
-	int fd = open(pp->pin_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO would wait for a writer; this opens it
+	 * at once, and fstat then refuses it as not a regular file. */
+	int fd = open(pp->pin_file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		snprintf(pp->error, sizeof(pp->error), "--pin-file %s: %s", pp->pin_file,
@@ -178,6 +181,11 @@ cli_token_open(struct cli *cli, struct srr_token **tok, const char *uri, const c
 	       struct pin_prompt *pp)
 {
 	pp->error[0] = '\0';
+	/* From here on the process holds a PIN, then a logged-in session:
+	 * no core dump of it, and no ptrace attach by other processes of the
+	 * same user (only root's). For the rest of the run: the session lasts
+	 * until srr_token_free(), and a few more lines gain nothing. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (srr_token_open(tok, cli->reg, uri, module, cli_pin, pp) == 0)
 		return EXIT_OK;
 	if (pp->error[0])

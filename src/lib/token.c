@@ -45,6 +45,7 @@ struct srr_token {
 	enum pin_event pin_event;
 	enum pin_event refused; /* PIN_WRONG or PIN_CANCELLED: never ask again */
 	char label[64];		/* the token's label, for messages */
+	char *uri;		/* the key's, for messages */
 };
 
 DEFINE_CLEANUP(P11KitUri, p11_kit_uri_free)
@@ -395,6 +396,11 @@ srr_token_open(struct srr_token **out, struct srr_register *reg, const char *uri
 	tok->pin = pin;
 	tok->userdata = userdata;
 	snprintf(tok->label, sizeof(tok->label), "?");
+	tok->uri = strdup(uri);
+	if (!tok->uri) {
+		free(tok);
+		return reg_error(reg, SRR_E_NOMEM, "out of memory");
+	}
 	int rc = open_token(tok, uri, module);
 	if (rc < 0) {
 		srr_token_free(tok);
@@ -402,6 +408,32 @@ srr_token_open(struct srr_token **out, struct srr_register *reg, const char *uri
 	}
 	*out = tok;
 	return 0;
+}
+
+/*
+ * A signature refused after the key was found. SoftHSM2 answers
+ * CKR_OBJECT_HANDLE_INVALID when the key's object (or the token's
+ * directory) went away after the open; a smartcard pulled out gives a
+ * device, session or token error. GnuTLS's text for these ("PKCS #11
+ * error in data") does not say that, so the message does.
+ */
+static int
+sign_error(struct srr_token *tok, int err)
+{
+	switch (err) {
+	case GNUTLS_E_PKCS11_DATA_ERROR:
+	case GNUTLS_E_PKCS11_KEY_ERROR:
+	case GNUTLS_E_PKCS11_DEVICE_ERROR:
+	case GNUTLS_E_PKCS11_SESSION_ERROR:
+	case GNUTLS_E_PKCS11_TOKEN_ERROR:
+	case GNUTLS_E_PKCS11_SLOT_ERROR:
+		if (tok->pin_event != PIN_WRONG && tok->pin_event != PIN_CANCELLED)
+			return reg_error(tok->reg, SRR_E_TOKEN,
+					 "token '%s': cannot sign with key %s: %s (was the key "
+					 "deleted or the token removed?)",
+					 tok->label, tok->uri, gnutls_strerror(err));
+	}
+	return token_error(tok, err, "cannot sign with key", tok->uri);
 }
 
 SRR_EXPORT int
@@ -425,7 +457,7 @@ srr_token_sign(struct srr_token *tok, unsigned char **p7s, size_t *p7s_len, cons
 		err = gnutls_pkcs7_export2(p7, GNUTLS_X509_FMT_DER, &out);
 	der = out.data;
 	if (err < 0)
-		return token_error(tok, err, "cannot sign with the key on token", tok->label);
+		return sign_error(tok, err);
 	*p7s = malloc(out.size);
 	if (!*p7s)
 		return reg_error(tok->reg, SRR_E_NOMEM, "out of memory");
@@ -453,6 +485,7 @@ srr_token_free(struct srr_token *tok)
 	if (tok->crt)
 		gnutls_x509_crt_deinit(tok->crt);
 	gnutls_free(tok->der.data);
+	free(tok->uri);
 	if (tok->p11_ref)
 		gnutls_pkcs11_deinit();
 	free(tok);

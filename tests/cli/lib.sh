@@ -39,6 +39,12 @@
 #                                 trust anchor (copied to DIR/ca.pem), then
 #                                 stdin (approvers: and approval_rules:)
 #   _run CMD...                   run without judging: $rc, $out, $err
+#   approve_fails CODE PATTERN CMD...  like fails, after the preview that srr
+#                                 approve prints on stderr first
+#   no_tty ARGS...                srr ARGS without a controlling terminal
+#                                 (setsid), stdin from /dev/null
+#   on_tty PIN ARGS...            srr ARGS on a pseudo-terminal (script),
+#                                 PIN typed at the prompt; $rc, $out
 #   finish                        prints "N passed, N failed"; exit 1 on failure
 
 set -u
@@ -336,6 +342,93 @@ trust_anchors: [ca.pem]
 EOF
 		cat
 	} >"$dir/policy.yaml"
+}
+
+# approve_fails CODE PATTERN CMD...: like fails, but approve shows what is
+# about to be signed on stderr before it opens the token ("You are about to
+# sign:", "Approval A-n: ...", indented lines); after that preview, if
+# there is one, exactly one line: the error.
+approve_fails() {
+	local code=$1 pattern=$2
+	shift 2
+	_run "$@"
+	local what rest why=
+	what="$(_desc "$@")"
+	rest=$(awk 'NR == 1 && $0 == "You are about to sign:" { p = 1; next }
+		p == 1 && /^Approval A-[0-9]+: / { p = 2; next }
+		p == 2 && /^  / { next }
+		{ p = 3; print }' "$T/.err")
+	if [ "$rc" != "$code" ]; then
+		why="exit $rc, expected $code"
+	elif [ -n "$out" ]; then
+		why="printed on stdout"
+	elif [ -n "$(tail -c 1 "$T/.err")" ] || [ -z "$rest" ] ||
+		[ "$(printf '%s\n' "$rest" | wc -l)" != 1 ]; then
+		why="stderr is not (a preview and) exactly one line"
+	elif ! printf '%s\n' "$rest" | grep -Eq -- "$pattern"; then
+		why="the error does not match /$pattern/"
+	fi
+	if [ -z "$why" ]; then
+		_pass "$what -> $code: $rest"
+		return 0
+	fi
+	_fail "$what: $why"
+	_detail stdout "$out"
+	_detail stderr "$err"
+	return 1
+}
+
+# srr without a controlling terminal (setsid), stdin from /dev/null.
+no_tty() {
+	local status
+	# shellcheck disable=SC2086 # the wrapper is a command line: split it
+	setsid -w ${SRR_TEST_WRAPPER:-} "$SRR" "$@" </dev/null
+	status=$?
+	if [ "$status" = 99 ] && [ -n "${SRR_TEST_WRAPPER:-}" ]; then
+		echo "srr $*" >>"$T/.wrapper-errors"
+	fi
+	return "$status"
+}
+
+# on_tty PIN ARGS...: srr ARGS on a pseudo-terminal (util-linux script),
+# the person at it typing PIN once the PIN prompt shows: not before, as
+# the terminal would echo what is typed before srr turns echo off (and
+# srr flushes input typed ahead). What the terminal showed goes to
+# $T/tty.out ($out, without CRs), the status to $rc. Gives up (and ends
+# the script process it started) after 120 s.
+on_tty() {
+	local pin=$1 cmd pid i
+	shift
+	rm -f "$T/tty.fifo"
+	mkfifo "$T/tty.fifo"
+	: >"$T/tty.out"
+	# shellcheck disable=SC2086 # the wrapper is a command line
+	cmd=$(printf '%q ' ${SRR_TEST_WRAPPER:-} "$SRR" "$@")
+	script -qefc "$cmd" /dev/null <"$T/tty.fifo" >"$T/tty.out" 2>&1 &
+	pid=$!
+	exec 8>"$T/tty.fifo"
+	for ((i = 0; i < 1200; i++)); do
+		grep -q "PIN for token" "$T/tty.out" && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	# In a subshell: if script has gone, SIGPIPE ends that, not this script.
+	(printf '%s\n' "$pin" >&8) 2>/dev/null
+	for ((i = 0; i < 1200; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "# on_tty: srr $(_desc "$@") still runs after 120 s: ended" >&9
+		kill "$pid"
+	fi
+	wait "$pid"
+	rc=$?
+	exec 8>&-
+	out=$(tr -d '\r' <"$T/tty.out")
+	if [ "$rc" = 99 ] && [ -n "${SRR_TEST_WRAPPER:-}" ]; then
+		echo "srr $*" >>"$T/.wrapper-errors"
+	fi
 }
 
 finish() {
