@@ -4,7 +4,7 @@
 # help prints: each has a synopsis line in a page in docs/man/ (as in
 # "*srr supplier add* _KEY_ [*--name* _NAME_]"), and each of its options a
 # definition (a line that starts with *--name*) between that line and the
-# next command's.
+# next command's. Also: the tests docs/security.md names exist.
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/commands.sh"
@@ -91,6 +91,21 @@ for c in "${commands[@]}"; do
 			grep -q "^\*srr $c\*" "$man/${target:-none}.1.scd"
 		like "docs/meson.build installs srr-$c.1" "'srr-$c.1'" "$(cat "$man/../meson.build")"
 	fi
+done
+
+# docs/security.md names the tests behind each guarantee: each is there,
+# and each test case it names (a Check case) is in its file.
+root=$(cd "$man/../.." && pwd)
+named=$(grep -o '`tests/[A-Za-z0-9_./-]*`' "$root/docs/security.md" | tr -d '`' | sort -u)
+check "docs/security.md names tests" test -n "$named"
+for f in $named; do
+	check "docs/security.md: $f exists" test -e "$root/$f"
+done
+check "docs/security.md: approve_disk_full is a case of tests/test-approval.c" \
+	grep -q 'approve_disk_full' "$root/tests/test-approval.c"
+for t in crash concurrency hostile hostile-signed pin tpm time; do
+	like "docs/security.md: cli-$t is listed in tests/cli/meson.build" "'$t'" \
+		"$(cat "$root/tests/cli/meson.build")"
 done
 
 # And every page is built and installed (docs/meson.build lists them).
