@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "util/cleanup.h"
+#include "util/text.h"
 
 void
 cli_print_usage(const struct command *cmd, const char *group, bool brief)
@@ -38,16 +39,7 @@ cli_print_usage(const struct command *cmd, const char *group, bool brief)
 void
 cli_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	int n = vsnprintf(buf, size, fmt, ap);
-	if (n > 0 && (size_t)n >= size) {
-		size_t end = size - 4;
-		while (end > 0 && ((unsigned char)buf[end] & 0xc0) == 0x80)
-			end--;
-		memcpy(buf + end, "...", 4);
-	}
-	for (char *p = buf; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	text_one_line(buf, size, vsnprintf(buf, size, fmt, ap));
 }
 
 void

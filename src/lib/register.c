@@ -81,16 +81,8 @@ reg_error(struct srr_register *reg, int code, const char *fmt, ...)
 	va_end(ap);
 	/* Messages quote the caller's input: keep them one line and free of
 	 * terminal escapes whatever that input was, and say where a long one
-	 * was cut (at a UTF-8 boundary). */
-	if (n > 0 && (size_t)n >= sizeof(reg->errmsg)) {
-		size_t end = sizeof(reg->errmsg) - 4;
-		while (end > 0 && ((unsigned char)reg->errmsg[end] & 0xc0) == 0x80)
-			end--;
-		memcpy(reg->errmsg + end, "...", 4);
-	}
-	for (char *p = reg->errmsg; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	 * was cut. */
+	text_one_line(reg->errmsg, sizeof(reg->errmsg), n);
 	return code;
 }
 

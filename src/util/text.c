@@ -125,3 +125,19 @@ text_escape_controls(char *out, size_t size, const char *s)
 	}
 	out[n] = '\0';
 }
+
+void
+text_one_line(char *buf, size_t size, int n)
+{
+	if (size < 4)
+		return;
+	if (n > 0 && (size_t)n >= size) {
+		size_t end = size - 4;
+		while (end > 0 && ((unsigned char)buf[end] & 0xc0) == 0x80)
+			end--;
+		memcpy(buf + end, "...", 4);
+	}
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}

@@ -28,4 +28,10 @@ bool text_parse_id(long long *id, const char *text, char prefix);
  * that text quoted from a file stays one printable line. */
 void text_escape_controls(char *out, size_t size, const char *s);
 
+/* buf (size bytes) holds what vsnprintf made of a message, n what it
+ * returned: make it one printable line to quote input in. Control
+ * characters become '?'; a message cut short ends in "..." at a UTF-8
+ * boundary, so the cut shows. */
+void text_one_line(char *buf, size_t size, int n);
+
 #endif
