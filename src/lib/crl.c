@@ -178,15 +178,21 @@ crl_fetch(struct srr_register *reg, struct crl_list *l, const char *const *sha25
 	return 0;
 }
 
-/* The CRL's signature is good by issuer; its dates do not matter here. */
+/* The CRL's signature is good by issuer; its dates do not matter here.
+ * GnuTLS marks a CRL past its next update (or not yet issued) INVALID as
+ * well: with only those reasons, it is still the issuer's. */
 static bool
 signed_by(gnutls_x509_crl_t crl, gnutls_x509_crt_t *issuers, unsigned n)
 {
+	const unsigned dates = GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED |
+			       GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE;
 	unsigned status = 0;
 	if (gnutls_x509_crl_verify(crl, issuers, n, 0, &status) < 0)
 		return false;
-	return (status & ~(unsigned)(GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED |
-				     GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE)) == 0;
+	unsigned rest = status & ~dates;
+	if (status & dates)
+		rest &= ~(unsigned)GNUTLS_CERT_INVALID;
+	return rest == 0;
 }
 
 int
