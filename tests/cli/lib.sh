@@ -41,6 +41,8 @@
 #   _run CMD...                   run without judging: $rc, $out, $err
 #   approve_fails CODE PATTERN CMD...  like fails, after the preview that srr
 #                                 approve prints on stderr first
+#   after_preview FILE            the lines of approve's stderr FILE after that
+#                                 preview
 #   no_tty ARGS...                srr ARGS without a controlling terminal
 #                                 (setsid), stdin from /dev/null
 #   on_tty PIN ARGS...            srr ARGS on a pseudo-terminal (script),
@@ -344,6 +346,14 @@ EOF
 	} >"$dir/policy.yaml"
 }
 
+# The lines of FILE (approve's stderr) after the preview of what is signed.
+after_preview() {
+	awk 'NR == 1 && $0 == "You are about to sign:" { p = 1; next }
+		p == 1 && /^Approval A-[0-9]+: / { p = 2; next }
+		p == 2 && /^  / { next }
+		{ p = 3; print }' "$1"
+}
+
 # approve_fails CODE PATTERN CMD...: like fails, but approve shows what is
 # about to be signed on stderr before it opens the token ("You are about to
 # sign:", "Approval A-n: ...", indented lines); after that preview, if
@@ -354,10 +364,7 @@ approve_fails() {
 	_run "$@"
 	local what rest why=
 	what="$(_desc "$@")"
-	rest=$(awk 'NR == 1 && $0 == "You are about to sign:" { p = 1; next }
-		p == 1 && /^Approval A-[0-9]+: / { p = 2; next }
-		p == 2 && /^  / { next }
-		{ p = 3; print }' "$T/.err")
+	rest=$(after_preview "$T/.err")
 	if [ "$rc" != "$code" ]; then
 		why="exit $rc, expected $code"
 	elif [ -n "$out" ]; then

@@ -18,21 +18,6 @@ iso() { date -u -d "@$1" '+%Y-%m-%dT%H:%M:%SZ'; }
 # Sleep until the clock's whole second is past $1 (epoch seconds).
 wait_past() { while [ "$(date -u +%s)" -le "$1" ]; do sleep 0.2; done; }
 
-# refused PATTERN CMD...: exit 3, nothing on stdout, and the last line on
-# stderr (approve previews what it signs first) matches PATTERN.
-refused() {
-	local pattern=$1
-	shift
-	_run "$@"
-	local last
-	last=$(tail -n 1 "$T/.err")
-	if [ "$rc" = 3 ] && [ -z "$out" ] && printf '%s\n' "$last" | grep -Eq -- "$pattern"; then
-		_pass "$(_desc "$@")"
-	else
-		_fail "$(_desc "$@"): exit $rc, stderr ends: $last"
-	fi
-}
-
 P=$T/pol
 mkdir "$P"
 printf '%s\n' "$PIN" >"$T/pin"
@@ -104,10 +89,10 @@ ok srr verify --trust "$CA"
 like "expired after signing: verify passes" "OK|ok|verified" "$out"
 ok srr --json approval show A-1
 json_is .status approved
-refused "validity \(CN=Dora Short-Lived.*\): certificate had expired at .* \(valid until $(iso "$dora_until")\)" \
+approve_fails 3 "validity \(CN=Dora Short-Lived.*\): certificate had expired at .* \(valid until $(iso "$dora_until")\)" \
 	srr --actor dora approve A-2 --key "$DORA_URI" "${K[@]}"
 snapshot
-refused "validity \(CN=Dora Short-Lived.*\): certificate had expired" \
+approve_fails 3 "validity \(CN=Dora Short-Lived.*\): certificate had expired" \
 	srr --actor dora checkpoint --key "$DORA_URI" "${K[@]}"
 unchanged
 
@@ -168,9 +153,9 @@ json_is '.crls | join(",")' "$crl_sha"
 
 # Bob can sign nothing now: not an approval, not a checkpoint.
 snapshot
-refused "A-5: revocation \(CN=Bob Approver.*\): certificate was revoked at $(iso "$revoked"), and this was signed at " \
+approve_fails 3 "A-5: revocation \(CN=Bob Approver.*\): certificate was revoked at $(iso "$revoked"), and this was signed at " \
 	srr --actor bob approve A-5 --key "$BOB_URI" "${K[@]}"
-refused "revocation \(CN=Bob Approver.*\): certificate was revoked at $(iso "$revoked")" \
+approve_fails 3 "revocation \(CN=Bob Approver.*\): certificate was revoked at $(iso "$revoked")" \
 	srr --actor bob checkpoint --key "$BOB_URI" "${K[@]}"
 unchanged
 

@@ -38,44 +38,6 @@ in_lockout() {
 	tpm2_getcap properties-variable | awk '$1 == "inLockout:" { print $2 }'
 }
 
-# The lines of FILE (approve's stderr) after the preview of what is signed.
-after_preview() {
-	awk 'NR == 1 && $0 == "You are about to sign:" { p = 1; next }
-		p == 1 && /^Approval A-[0-9]+: / { p = 2; next }
-		p == 2 && /^  / { next }
-		{ p = 3; print }' "$1"
-}
-
-# approve_fails CODE PATTERN CMD...: approve shows what is about to be
-# signed on stderr before it opens the token; after that preview exactly
-# one line, the error (as in test-approval.sh).
-approve_fails() {
-	local code=$1 pattern=$2
-	shift 2
-	_run "$@"
-	local what rest why=
-	what="$(_desc "$@")"
-	rest=$(after_preview "$T/.err")
-	if [ "$rc" != "$code" ]; then
-		why="exit $rc, expected $code"
-	elif [ -n "$out" ]; then
-		why="printed on stdout"
-	elif [ -n "$(tail -c 1 "$T/.err")" ] || [ -z "$rest" ] ||
-		[ "$(printf '%s\n' "$rest" | wc -l)" != 1 ]; then
-		why="stderr is not (a preview and) exactly one line"
-	elif ! printf '%s\n' "$rest" | grep -Eq -- "$pattern"; then
-		why="the error does not match /$pattern/"
-	fi
-	if [ -z "$why" ]; then
-		_pass "$what -> $code: $rest"
-		return 0
-	fi
-	_fail "$what: $why"
-	_detail stdout "$out"
-	_detail stderr "$err"
-	return 1
-}
-
 # srr with the TPM stack's own logging on, as a user sees it by default.
 noisy() {
 	(
