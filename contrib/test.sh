@@ -7,7 +7,7 @@
 #   contrib/test.sh --quick    the plain run only (for the edit-test loop)
 #
 # Build directories: build-test/, build-test-asan/ and build-test-fuzz/
-# (override the stem with SRR_BUILD_DIR). SRR_FUZZ_SECONDS (default 30) is how
+# (override the stem with SRR_BUILD_DIR). SRR_FUZZ_SECONDS (default 20) is how
 # long each of the six fuzz targets runs, two at a time. In CI (CI=true) a
 # skipped test is a failure: CI installs every tool the tests need, so
 # nothing may skip silently.
@@ -105,14 +105,14 @@ fuzz() { # dir, targets...
 		# there by a crash.
 		TMPDIR=${work[$t]} ASAN_OPTIONS=detect_leaks=1 \
 			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-			"$dir/tests/fuzz/fuzz-$t" -max_total_time="${SRR_FUZZ_SECONDS:-30}" \
+			"$dir/tests/fuzz/fuzz-$t" -max_total_time="${SRR_FUZZ_SECONDS:-20}" \
 			-dict="tests/fuzz/$t.dict" -rss_limit_mb=2048 -timeout=10 \
 			-artifact_prefix="${work[$t]}/crash/" -print_final_stats=1 \
 			"${work[$t]}/corpus" >"${work[$t]}/log" 2>&1 &
 		pid[$t]=$!
 	done
 	local names="$*"
-	echo "== fuzz-${names// / and fuzz-} for ${SRR_FUZZ_SECONDS:-30} s"
+	echo "== fuzz-${names// / and fuzz-} for ${SRR_FUZZ_SECONDS:-20} s"
 	for t in "$@"; do
 		local w=${work[$t]} f
 		rc=0
